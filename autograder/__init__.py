@@ -1,0 +1,1 @@
+"""The instructor's grading command line, built on nbgrader."""

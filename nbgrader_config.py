@@ -1,0 +1,41 @@
+"""nbgrader's configuration for this course's layout.
+
+nbgrader reads this file when it runs from the repository root (the instructor's JupyterLab and
+command line do). Paths are relative to the root:
+
+    solutions/<unit>/<unit>.ipynb                 source: solutions and hidden tests
+    course/<unit>/<unit>.ipynb                    release: what students get
+    autograder/submitted/<student>/<unit>/        collected submissions
+    autograder/autograded/<student>/<unit>/       graded copies
+    autograder/feedback/<student>/<unit>/         feedback pages
+    autograder/gradebook.db                       the gradebook
+"""
+import os
+
+c = get_config()  # noqa: F821 -- provided by traitlets when it loads this file
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.root = ROOT
+c.CourseDirectory.course_id = "nnfs"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "course"
+c.CourseDirectory.submitted_directory = os.path.join("autograder", "submitted")
+c.CourseDirectory.autograded_directory = os.path.join("autograder", "autograded")
+c.CourseDirectory.feedback_directory = os.path.join("autograder", "feedback")
+c.CourseDirectory.solution_directory = os.path.join("autograder", "solution")
+c.CourseDirectory.source_with_tests_directory = os.path.join("autograder", "source_with_tests")
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(ROOT, "autograder", "gradebook.db")
+
+# A cell that runs longer than this is stopped and scores zero (an infinite loop must not stall grading).
+c.ExecutePreprocessor.timeout = 60
+c.Execute.timeout = 60
+
+# nbgrader scores a grade cell 0 when it writes anything to stderr. A Python warning printed by a
+# correct answer (a RuntimeWarning from numpy, a DeprecationWarning) must not cost points; errors
+# still do, because they arrive as error outputs, not as stderr text.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(?m)^.*Warning: "
+
+# Released notebooks must not carry the instructor's outputs.
+c.ClearOutput.enabled = True
