@@ -81,22 +81,33 @@ def ensure_browser():
         say("could not install Chromium: the browser tests will be skipped")
 
 
+def lab_command(python=PYTHON, first_notebook="course/00_welcome/00_welcome.ipynb"):
+    """The JupyterLab command, opening the first unit of course/.
+
+    It runs from the repository root (cwd) and serves the root, because nbgrader's formgrader only
+    works when its course directory (the root, see nbgrader_config.py) lies inside the served folder.
+    """
+    return [str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
+            f"--LabApp.default_url=/lab/tree/{first_notebook}"]
+
+
+def venv_env():
+    """The environment with .venv's scripts first on PATH (nbgrader runs some of them by name)."""
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
 def lab(args):
     """Open course/ in JupyterLab, starting at unit 00; the nbgrader extension comes with the install."""
     setup(extras=())
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    # The server runs from the repository root so that nbgrader finds nbgrader_config.py.
-    command = [PYTHON, "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT / 'course'}",
-               "--LabApp.default_url=/lab/tree/00_welcome/00_welcome.ipynb", *args]
     say("opening the course in JupyterLab (stop it with Ctrl+C)")
-    return subprocess.call([str(part) for part in command], cwd=ROOT, env=env)
+    return subprocess.call(lab_command() + list(args), cwd=ROOT, env=venv_env())
 
 
 def test(args):
     """Run the whole test suite (nnlib, the notebooks through real nbgrader, the autograder)."""
     setup(extras=("test",))
     ensure_browser()
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", "MPLBACKEND": "Agg"}
+    env = {**venv_env(), "MPLBACKEND": "Agg"}
     return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT, env=env)
 
 
