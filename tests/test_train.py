@@ -1,0 +1,159 @@
+"""Tests of nnlib.train: mini-batches, accuracy, the training loop and its history."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from nnlib import datasets
+from nnlib.network import MLP
+from nnlib.optim import SGD, Adam
+from nnlib.tolerance import close
+from nnlib.train import History, accuracy, minibatches, train
+from tests.strategies import PROPERTY
+
+XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+# --- mini-batches -----------------------------------------------------------------------------
+
+@PROPERTY
+@given(n=st.integers(1, 60), batch_size=st.integers(1, 70), seed=st.integers(0, 2 ** 16), shuffle=st.booleans())
+def test_minibatches_cover_every_sample_exactly_once(n, batch_size, seed, shuffle):
+    """Does one pass of minibatches hold every sample once, in batches of at most batch_size, rows paired?"""
+    X = np.arange(n, dtype=float).reshape(n, 1) * np.array([[1.0, 10.0]])
+    y = np.arange(n)
+    seen = []
+    for X_batch, y_batch in minibatches(X, y, batch_size, seed, shuffle=shuffle):
+        assert 1 <= len(X_batch) <= batch_size and len(X_batch) == len(y_batch)
+        assert close(X_batch[:, 0], y_batch)  # each row stays with its own target
+        seen.extend(y_batch.tolist())
+    assert sorted(seen) == list(range(n))
+    if not shuffle:
+        assert seen == list(range(n))
+
+
+def test_minibatches_shuffle_depends_on_the_seed_only():
+    """Does the same seed give the same order, another seed another order, and a Generator work too?"""
+    X, y = np.zeros((50, 2)), np.arange(50)
+    order = lambda rng: np.concatenate([yb for _, yb in minibatches(X, y, 8, rng)])
+    assert close(order(3), order(3))
+    assert not close(order(3), order(4))
+    assert close(order(np.random.default_rng(3)), order(3))
+
+
+def test_minibatches_refuse_mismatched_lengths():
+    """Are X and y of different lengths refused?"""
+    with pytest.raises(ValueError, match="samples"):
+        list(minibatches(np.zeros((5, 2)), np.zeros(4), 2))
+
+
+# --- accuracy ---------------------------------------------------------------------------------
+
+def test_accuracy_reads_labels_probabilities_and_one_hot():
+    """Does accuracy accept labels, probability rows, one-hot targets and single probabilities?"""
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3], [0.5, 0.3, 0.2]])
+    labels = np.array([0, 2, 0, 0])
+    assert close(accuracy(probs, labels), 0.75)
+    assert close(accuracy(probs, np.eye(3)[labels]), 0.75)
+    assert close(accuracy(np.array([0, 2, 1, 0]), labels), 0.75)
+    assert close(accuracy(np.array([[0.9], [0.2], [0.6]]), np.array([1, 1, 1])), 2 / 3)
+    assert close(accuracy(np.array([0.9, 0.2, 0.6]), np.array([1.0, 0.0, 0.0])), 2 / 3)
+
+
+# --- the training loop ------------------------------------------------------------------------
+
+def test_mlp_learns_xor():
+    """Does a 2-8-2 tanh network trained from a seeded random start classify all four XOR points?"""
+    model = MLP([2, 8, 2], ["tanh", "linear"], seed=0)
+    history = train(model, XOR_X, XOR_Y, optimizer=Adam(lr=0.05), epochs=300, batch_size=4, seed=0,
+                    progress=False)
+    assert close(accuracy(model.predict(XOR_X), XOR_Y), 1.0)
+    assert close(history["accuracy"][-1], 1.0)
+    assert history["loss"][-1] < 0.05
+
+
+def test_mlp_learns_xor_with_a_sigmoid_output_and_binary_cross_entropy():
+    """Does one sigmoid output trained with BCE (targets of shape (n,)) also solve XOR?"""
+    model = MLP([2, 8, 1], ["tanh", "sigmoid"], seed=1)
+    train(model, XOR_X, XOR_Y, loss="binary_cross_entropy", optimizer=Adam(lr=0.05), epochs=300,
+          batch_size=4, seed=0, progress=False)
+    assert close(model.predict(XOR_X), XOR_Y)
+
+
+def test_mlp_reaches_95_percent_on_held_out_digits():
+    """Does a 64-32-10 ReLU network reach at least 95 % accuracy on digits it never trained on?"""
+    X, y = datasets.digits()
+    order = np.random.default_rng(0).permutation(len(y))
+    train_rows, test_rows = order[:1400], order[1400:]
+    model = MLP([64, 32, 10], ["relu", "linear"], seed=0)
+    history = train(model, X[train_rows], y[train_rows], optimizer=Adam(lr=0.01), epochs=15, batch_size=32,
+                    X_val=X[test_rows], y_val=y[test_rows], seed=0, progress=False)
+    held_out = accuracy(model.predict(X[test_rows]), y[test_rows])
+    assert held_out >= 0.95
+    assert close(history["val_accuracy"][-1], held_out)
+
+
+def test_history_has_one_entry_per_epoch():
+    """Does the history hold one loss, accuracy, val_loss and val_accuracy per epoch, the loss falling?"""
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(40, 3)), rng.integers(0, 3, size=40)
+    model = MLP([3, 6, 3], ["tanh", "softmax"], seed=2)
+    history = train(model, X, y, loss="cross_entropy", optimizer=SGD(lr=0.2), epochs=7, batch_size=16,
+                    X_val=X[:10], y_val=y[:10], seed=2, progress=False)
+    assert isinstance(history, History) and isinstance(history, dict)
+    assert history.epochs == 7
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        assert len(history[key]) == 7, key
+    assert history["loss"][-1] < history["loss"][0]
+
+
+def test_regression_history_has_no_accuracy():
+    """Does a regression run record losses but leave the accuracy lists empty?"""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(30, 2))
+    y = X @ np.array([1.0, -2.0]) + 0.5
+    model = MLP([2, 1], "linear", seed=3)
+    history = train(model, X, y, loss="mse", optimizer=SGD(lr=0.1), epochs=60, batch_size=10, seed=3,
+                    progress=False)
+    assert len(history["loss"]) == 60 and history["accuracy"] == [] and history["val_loss"] == []
+    assert close(model.W[0], [[1.0, -2.0]]) and close(model.b[0], [0.5])
+
+
+def test_callback_sees_every_epoch_and_can_stop_training():
+    """Is the callback called after each epoch with the history so far, and does returning True stop?"""
+    calls = []
+
+    def callback(epoch, history):
+        calls.append((epoch, len(history["loss"])))
+        return epoch == 3
+
+    model = MLP([2, 4, 2], ["tanh", "linear"], seed=0)
+    history = train(model, XOR_X, XOR_Y, epochs=10, batch_size=2, seed=0, progress=False, callback=callback)
+    assert calls == [(0, 1), (1, 2), (2, 3), (3, 4)]
+    assert history.epochs == 4
+
+
+def test_training_is_repeatable_with_a_seed():
+    """Do the same model seed and training seed give the same weights twice?"""
+    runs = []
+    for _ in range(2):
+        model = MLP([2, 4, 2], ["relu", "linear"], seed=5)
+        train(model, XOR_X, XOR_Y, epochs=5, batch_size=2, seed=9, progress=False)
+        runs.append(model.get_params())
+    assert all(close(a, b) for a, b in zip(*runs))
+
+
+def test_progress_false_prints_nothing(capsys):
+    """With progress=False, does training write nothing to stdout or stderr?"""
+    model = MLP([2, 4, 2], ["tanh", "linear"], seed=0)
+    train(model, XOR_X, XOR_Y, epochs=3, batch_size=2, seed=0, progress=False)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_progress_true_shows_a_bar(capsys):
+    """With progress=True outside a notebook, does tqdm draw a bar on stderr?"""
+    model = MLP([2, 4, 2], ["tanh", "linear"], seed=0)
+    train(model, XOR_X, XOR_Y, epochs=3, batch_size=2, seed=0, progress=True)
+    assert "3/3" in capsys.readouterr().err
