@@ -33,7 +33,7 @@ def test_lab_opens_the_first_unit_and_validate_reports_unfinished_work(lab, tmp_
         page.goto(f"{base_url}/?token={token}")
         # The quick start's default URL opens unit 00 by itself.
         page.wait_for_selector(".jp-NotebookPanel", timeout=120_000)
-        assert "00_welcome.ipynb" in page.locator(".lm-TabBar-tab.lm-mod-current").first.inner_text()
+        assert "00_welcome.ipynb" in page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current").first.inner_text()
         validate = page.get_by_role("button", name="Validate")
         validate.first.wait_for(timeout=60_000)
         validate.first.click()
