@@ -81,13 +81,13 @@ def ensure_browser():
         say("could not install Chromium: the browser tests will be skipped")
 
 
-def lab_command(python=PYTHON, first_notebook="course/00_welcome/00_welcome.ipynb"):
+def lab_command(python=PYTHON, root=ROOT, first_notebook="course/00_welcome/00_welcome.ipynb"):
     """The JupyterLab command, opening the first unit of course/.
 
     It runs from the repository root (cwd) and serves the root, because nbgrader's formgrader only
     works when its course directory (the root, see nbgrader_config.py) lies inside the served folder.
     """
-    return [str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={ROOT}",
+    return [str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}",
             f"--LabApp.default_url=/lab/tree/{first_notebook}"]
 
 

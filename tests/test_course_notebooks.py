@@ -78,14 +78,20 @@ def test_unit_has_the_parts_every_unit_needs(unit):
     assert not any(c.get("outputs") for c in code), "solutions notebooks are saved without outputs"
 
 
+def files(folder):
+    """The files of a folder that git keeps (Jupyter's checkpoints are ignored)."""
+    return sorted(p.relative_to(folder) for p in folder.rglob("*")
+                  if p.is_file() and ".ipynb_checkpoints" not in p.parts and "__pycache__" not in p.parts)
+
+
 @pytest.mark.parametrize("unit", UNITS)
 def test_course_is_exactly_the_release_of_solutions(unit, tmp_path):
     """Is course/<unit> exactly what nbgrader's release makes from solutions/<unit>?"""
     fresh = release.generate(unit, tmp_path)
     committed = COURSE / unit
     assert committed.is_dir(), f"course/{unit} is missing: run `python -m autograder release`"
-    fresh_files = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
-    committed_files = sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
+    fresh_files = files(fresh)
+    committed_files = files(committed)
     assert committed_files == fresh_files
     for name in fresh_files:
         if name.suffix == ".ipynb":

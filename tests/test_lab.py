@@ -5,6 +5,7 @@ Chromium, and uses the notebook as a student would: the first unit opens, nbgrad
 button is on the notebook's toolbar, and pressing it runs nbgrader's validator on the server, which
 reports the unfinished exercises of an untouched notebook.
 """
+import shutil
 import sys
 
 import pytest
@@ -21,8 +22,13 @@ def lab(tmp_path_factory):
     if not (quickstart.ROOT / "course" / "00_welcome" / "00_welcome.ipynb").exists():
         pytest.skip("course/00_welcome has not been released yet")
     tmp_path = tmp_path_factory.mktemp("lab")
-    command = quickstart.lab_command(python=sys.executable)
-    with jupyter_lab(command, cwd=quickstart.ROOT, tmp_path=tmp_path, env=quickstart.venv_env()) as server:
+    # A copy of the course, so that nothing the browser does (checkpoints, saves) touches course/.
+    root = tmp_path / "repo"
+    shutil.copytree(quickstart.ROOT / "course", root / "course")
+    shutil.copy(quickstart.ROOT / "nbgrader_config.py", root)
+    (root / "autograder").mkdir()
+    command = quickstart.lab_command(python=sys.executable, root=root)
+    with jupyter_lab(command, cwd=root, tmp_path=tmp_path, env=quickstart.venv_env()) as server:
         yield server
 
 
