@@ -47,6 +47,8 @@ def as_array(value, name):
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         return value.astype(float, copy=False)
     try:
+        if np.asarray(value).dtype.kind in "USV":  # text is not a number, even text like "0.5"
+            raise TypeError
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         fail(f"{name} returned {type(value).__name__}, which is not a number or an array of numbers.")
@@ -79,7 +81,7 @@ def check_finite(value, name, hint=""):
 def check_close(actual, expected, name, hint="", reveal=True):
     """Fail unless ``actual`` matches ``expected`` in shape and, within the course tolerance, in value."""
     expected = np.asarray(expected, dtype=float)
-    array = check_shape(actual, expected.shape, name, hint if not reveal else "")
+    array = check_shape(actual, expected.shape, name, hint)
     if np.all(np.isfinite(expected)):
         check_finite(array, name, hint)
     if not close(array, expected):
@@ -92,7 +94,7 @@ def check_close(actual, expected, name, hint="", reveal=True):
     return array
 
 
-def check_function(fn, reference, cases, name=None, mistakes=(), hint="", reveal=True):
+def check_function(fn, reference, cases, name=None, mistakes=(), hint="", reveal=True, error_hint=""):
     """Check ``fn`` against ``reference`` on each case of arguments.
 
     Parameters
@@ -106,6 +108,9 @@ def check_function(fn, reference, cases, name=None, mistakes=(), hint="", reveal
         Known wrong answers with the advice to give when the student's output matches one.
     hint : str
         Advice added when the output is wrong and matches no known mistake.
+    error_hint : str
+        Advice added when the function raises (e.g. how a shape error usually arises); ``hint``
+        is used when it is empty.
     reveal : bool
         False in hidden tests: inputs and expected values are not printed.
     """
@@ -121,7 +126,8 @@ def check_function(fn, reference, cases, name=None, mistakes=(), hint="", reveal
         except NotImplementedError:
             fail(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
         except Exception as error:  # any student error becomes advice, never a bare traceback
-            fail(f"{name} raised {type(error).__name__}: {error} {where}.")
+            advice = error_hint or hint
+            fail(f"{name} raised {type(error).__name__}: {error} {where}." + (f" {advice}" if advice else ""))
         for before, after in zip(args, given):
             if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
                 fail(f"{name} changed its input array in place {where}: work on a copy or build a new array.")

@@ -1,0 +1,175 @@
+r"""Unit 02's explorer: the two-layer ReLU network that computes XOR, every weight on a slider.
+
+The network is the lecture's (seed 001):
+
+.. math::
+
+    h = \mathrm{ReLU}(W x + b), \qquad y = U \cdot h,
+
+with :math:`W = [[1, 1], [1, 1]]`, :math:`b = [0, -1]` and :math:`U = [1, -2]`. The output is
+read as class 1 when :math:`y > 0.5`. The explorer shows, for the current weights, the decision
+regions in the input plane, where the four inputs land in the hidden plane (the plane of
+:math:`h_1, h_2`, where the output unit draws a straight line), and the truth table.
+"""
+import ipywidgets as widgets
+import numpy as np
+
+from nnlib import datasets, plotting
+from nnlib.widgets.base import Explorer, float_slider, html_table
+
+__all__ = ["LECTURE_W", "LECTURE_B", "LECTURE_U", "THRESHOLD",
+           "xor_network", "truth_table_rows", "draw_xor", "xor_explorer"]
+
+#: The lecture's weights: hidden layer W (2, 2) and b (2,), output weights U (2,).
+LECTURE_W = np.array([[1.0, 1.0], [1.0, 1.0]])
+LECTURE_B = np.array([0.0, -1.0])
+LECTURE_U = np.array([1.0, -2.0])
+#: Outputs above this count as class 1 (the lecture's outputs are exactly 0 or 1).
+THRESHOLD = 0.5
+
+# Slider name -> (what it sets, row, column); rows of W are hidden units.
+_HIDDEN = {"w11": ("W", 0, 0), "w12": ("W", 0, 1), "w21": ("W", 1, 0), "w22": ("W", 1, 1),
+           "b1": ("b", 0, None), "b2": ("b", 1, None)}
+_OUTPUT = {"u1": ("U", 0, None), "u2": ("U", 1, None)}
+
+
+def xor_network(X, W, b, U):
+    r"""Forward pass of the two-layer network, for a batch.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, 2)
+    W : ndarray of shape (2, 2)
+        Row j holds the weights into hidden unit j.
+    b : ndarray of shape (2,)
+    U : ndarray of shape (2,)
+
+    Returns
+    -------
+    H : ndarray of shape (n, 2)
+        :math:`H = \mathrm{ReLU}(X W^\top + b)`.
+    y : ndarray of shape (n,)
+        :math:`y = H U`.
+    """
+    X = np.asarray(X, dtype=float)
+    H = np.maximum(0.0, X @ np.asarray(W, dtype=float).T + np.asarray(b, dtype=float))
+    return H, H @ np.asarray(U, dtype=float)
+
+
+def truth_table_rows(W, b, U, threshold=THRESHOLD):
+    """Rows ``[x1, x2, h1, h2, y, predicted, XOR]`` for the four inputs, and the indices of wrong rows."""
+    X, target = datasets.xor_gate()
+    H, y = xor_network(X, W, b, U)
+    predicted = (y > threshold).astype(int)
+    rows = [[int(x[0]), int(x[1]), float(h[0]), float(h[1]), float(out), int(p), int(t)]
+            for x, h, out, p, t in zip(X, H, y, predicted, target)]
+    wrong = [i for i in range(len(rows)) if predicted[i] != target[i]]
+    return rows, wrong
+
+
+def _parameters(values):
+    """W, b, U from slider values named as in ``_HIDDEN`` and ``_OUTPUT``."""
+    params = {"W": np.zeros((2, 2)), "b": np.zeros(2), "U": np.zeros(2)}
+    for name, (target, row, col) in {**_HIDDEN, **_OUTPUT}.items():
+        if col is None:
+            params[target][row] = values[name]
+        else:
+            params[target][row, col] = values[name]
+    return params["W"], params["b"], params["U"]
+
+
+def _draw_hidden_space(ax, W, b, U, threshold):
+    """The four inputs mapped to (h1, h2), and the output unit's line U.h = threshold."""
+    X, target = datasets.xor_gate()
+    H, _ = xor_network(X, W, b, U)
+    high = max(2.5, float(np.max(H)) + 0.5)
+    grid = np.linspace(-0.5, high, 160)
+    g1, g2 = np.meshgrid(grid, grid)
+    out = (U[0] * g1 + U[1] * g2 > threshold).astype(int)
+    ax.contourf(g1, g2, out, levels=[-0.5, 0.5, 1.5], colors=[plotting.CLASS_COLORS[0],
+                                                              plotting.CLASS_COLORS[1]], alpha=0.2)
+    if 0 < out.mean() < 1:
+        ax.contour(g1, g2, out, levels=[0.5], colors="k", linewidths=1.0)
+    # ReLU outputs are never negative: the rest of the plane cannot be reached.
+    for span in (ax.axhspan, ax.axvspan):
+        span(-0.5, 0.0, facecolor="none", edgecolor="0.55", hatch="///", lw=0, zorder=1)
+    for k in (0, 1):
+        mask = target == k
+        ax.scatter(H[mask, 0], H[mask, 1], s=70, c=plotting.CLASS_COLORS[k],
+                   marker=plotting.CLASS_MARKERS[k], edgecolors="k", zorder=3, label=f"XOR = {k}")
+    # Inputs that land on the same hidden point share one label.
+    labels = {}
+    for x, h in zip(X.astype(int), H):
+        labels.setdefault((round(h[0], 6), round(h[1], 6)), []).append(f"({x[0]},{x[1]})")
+    for (h1, h2), names in labels.items():
+        ax.annotate(" ".join(names), (h1, h2), textcoords="offset points", xytext=(6, 6), fontsize=8)
+    ax.set_xlim(-0.5, high)
+    ax.set_ylim(-0.5, high)
+    ax.set_xlabel("$h_1$")
+    ax.set_ylabel("$h_2$")
+    ax.set_title("Hidden space: $U \\cdot h$ = 0.5 is a line")
+    ax.legend(loc="upper left", fontsize=8)
+    return ax
+
+
+def draw_xor(axes, w11, w12, w21, w22, b1, b2, u1=LECTURE_U[0], u2=LECTURE_U[1],
+             threshold=THRESHOLD):
+    """Draw decision regions (input plane) and the hidden plane into two Axes; return the truth table HTML."""
+    W, b, U = _parameters(dict(w11=w11, w12=w12, w21=w21, w22=w22, b1=b1, b2=b2, u1=u1, u2=u2))
+    X, target = datasets.xor_gate()
+    left, right = np.ravel(axes)[:2]
+
+    def predict(points):
+        return (xor_network(points, W, b, U)[1] > threshold).astype(int)
+
+    plotting.plot_decision_boundary(predict, X, target, ax=left, resolution=120, padding=0.5)
+    rows, wrong = truth_table_rows(W, b, U, threshold)
+    for i in wrong:  # ring the inputs the network gets wrong
+        left.scatter(*X[i], s=260, facecolors="none", edgecolors="k", linewidths=1.5, zorder=4)
+    left.set_title(f"Input plane: {4 - len(wrong)} of 4 right")
+    _draw_hidden_space(right, W, b, U, threshold)
+    header = ["x1", "x2", "h1", "h2", "y", f"y > {threshold}", "XOR"]
+    return html_table(header, rows, highlight=wrong)
+
+
+def xor_explorer(W=None, b=None, U=None, low=-3.0, high=3.0, step=0.1):
+    """Sliders on the hidden layer's weights and biases (and the output weights) of the XOR network.
+
+    Parameters
+    ----------
+    W, b, U : array_like, optional
+        Starting weights, shapes (2, 2), (2,), (2,); the lecture's when omitted.
+    low, high, step : float
+        Range and step of every slider.
+
+    Returns
+    -------
+    nnlib.widgets.base.Explorer
+        Display it as the last expression of a cell. ``explorer.controls`` holds the sliders
+        ``w11, w12, w21, w22, b1, b2, u1, u2``; ``explorer.info.value`` the truth table (HTML),
+        rows the network gets wrong shaded. A button puts the lecture's weights back.
+    """
+    W = LECTURE_W if W is None else np.asarray(W, dtype=float)
+    b = LECTURE_B if b is None else np.asarray(b, dtype=float)
+    U = LECTURE_U if U is None else np.asarray(U, dtype=float)
+    start = {"W": W, "b": b, "U": U}
+    controls = {}
+    for name, (target, row, col) in {**_HIDDEN, **_OUTPUT}.items():
+        value = start[target][row] if col is None else start[target][row, col]
+        label = {"W": f"$w_{{{row + 1}{col + 1 if col is not None else ''}}}$",
+                 "b": f"$b_{{{row + 1}}}$", "U": f"$u_{{{row + 1}}}$"}[target]
+        controls[name] = float_slider(label, float(value), low, high, step, continuous_update=False)
+
+    reset = widgets.Button(description="lecture's weights", tooltip="W=[[1,1],[1,1]], b=[0,-1], U=[1,-2]")
+    explorer = Explorer(controls, draw_xor, nrows=1, ncols=2, figsize=(10.0, 4.2),
+                        title="XOR with one hidden ReLU layer: move the weights",
+                        extra_widgets=[reset])
+
+    def put_lecture_weights(_button):
+        explorer.update(w11=LECTURE_W[0, 0], w12=LECTURE_W[0, 1], w21=LECTURE_W[1, 0],
+                        w22=LECTURE_W[1, 1], b1=LECTURE_B[0], b2=LECTURE_B[1],
+                        u1=LECTURE_U[0], u2=LECTURE_U[1])
+
+    reset.on_click(put_lecture_weights)
+    explorer.reset_button = reset
+    return explorer

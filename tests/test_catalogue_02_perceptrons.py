@@ -1,0 +1,397 @@
+"""Unit 02's grade cells against a catalogue of typical wrong answers and of other right answers.
+
+Each wrong answer replaces one name in the namespace the grade cells see (the reference answers
+otherwise); the test proves that some grade cell of that exercise fails with a message naming the
+mistake. Each right answer written another way must pass every grade cell.
+"""
+import numpy as np
+import pytest
+
+from tests.notebook_harness import Unit
+
+UNIT = Unit("02_perceptrons")
+
+OUTPUT_CELLS = ["test_perceptron_output_single", "test_perceptron_output_batch"]
+UPDATE_CELLS = ["test_perceptron_update_step", "test_perceptron_update_pure"]
+TRAIN_CELLS = ["test_train_perceptron_converges", "test_train_perceptron_xor"]
+XOR_CELLS = ["test_xor_forward_table", "test_xor_forward_shapes"]
+
+
+def _z(X, w, b):
+    return np.asarray(X, dtype=float) @ np.asarray(w, dtype=float) + b
+
+
+def _predict(x, w, b):
+    return int(_z(x, w, b) > 0)
+
+
+# ---------------------------------------------------------------- perceptron_output
+def output_ties_give_one(X, w, b):
+    return (_z(X, w, b) >= 0).astype(int)
+
+
+def output_returns_sum(X, w, b):
+    return _z(X, w, b)
+
+
+def output_without_bias(X, w, b):
+    return (_z(X, w, 0.0) > 0).astype(int)
+
+
+def output_sign(X, w, b):
+    return np.sign(_z(X, w, b))
+
+
+def output_sigmoid(X, w, b):
+    return 1 / (1 + np.exp(-_z(X, w, b)))
+
+
+def output_column(X, w, b):
+    return (np.asarray(X, dtype=float) @ np.asarray(w).reshape(-1, 1) + b > 0).astype(int)
+
+
+def output_w_first(X, w, b):
+    """np.dot(w, X): right for one sample, a shape error for a batch."""
+    return (np.dot(w, X) + b > 0).astype(int)
+
+
+def output_first_sample_only(X, w, b):
+    first = np.asarray(X, dtype=float).reshape(-1, len(w))[0]
+    return int(first @ w + b > 0)
+
+
+def output_in_place(X, w, b):
+    X *= w  # multiplies the caller's array
+    return (X.sum(axis=-1) + b > 0).astype(int)
+
+
+@pytest.mark.parametrize("wrong, message", [
+    pytest.param(output_ties_give_one, "strict", id="tie-gives-1"),
+    pytest.param(output_returns_sum, "weighted sum z itself", id="returns-z"),
+    pytest.param(output_without_bias, "bias is missing", id="missing-bias"),
+    pytest.param(output_sign, "np.sign", id="sign-gives-minus-1"),
+    pytest.param(output_sigmoid, "sigmoid", id="sigmoid-not-step"),
+    pytest.param(output_column, "shape", id="column-output"),
+    pytest.param(output_w_first, "one sample per row", id="w-dot-X-batch"),
+    pytest.param(output_first_sample_only, "shape", id="first-sample-only"),
+    pytest.param(output_in_place, "in place", id="modifies-input"),
+])
+def test_wrong_perceptron_output_is_caught(wrong, message):
+    """Do the perceptron_output cells reject this typical mistake and say what it is?"""
+    UNIT.assert_caught({"perceptron_output": wrong}, grade_ids=OUTPUT_CELLS, message_contains=message)
+
+
+def output_list_comprehension(X, w, b):
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        return 1 if sum(wi * xi for wi, xi in zip(w, X)) + b > 0 else 0
+    return [1 if float(np.dot(w, x)) + b > 0 else 0 for x in X]
+
+
+def output_heaviside(X, w, b):
+    return np.heaviside(np.dot(X, w) + b, 0.0)
+
+
+def output_booleans(X, w, b):
+    return np.asarray(X) @ w + b > 0
+
+
+@pytest.mark.parametrize("right", [output_list_comprehension, output_heaviside, output_booleans],
+                         ids=["loop-and-lists", "heaviside", "booleans"])
+def test_other_right_perceptron_output_earns_full_marks(right):
+    """Does a right perceptron_output written another way pass every grade cell?"""
+    UNIT.assert_accepted({"perceptron_output": right})
+
+
+def test_perceptron_output_right_for_one_sample_only_earns_part_of_the_points():
+    """Does np.dot(w, X) earn the single-sample point but lose the batch point?"""
+    outcomes = UNIT.run(OUTPUT_CELLS, {"perceptron_output": output_w_first})
+    assert outcomes["test_perceptron_output_single"].passed
+    assert not outcomes["test_perceptron_output_batch"].passed
+
+
+# ---------------------------------------------------------------- AND and OR weights
+@pytest.mark.parametrize("overrides, grade_id, message", [
+    pytest.param({"w_and": np.array([1.0, 1.0]), "b_and": -0.5}, "test_gate_and", "AND needs", id="and-gets-or-weights"),
+    pytest.param({"w_and": np.array([1.0, 1.0]), "b_and": -1.0}, "test_gate_and", "decision line",
+                 id="and-on-the-boundary"),
+    pytest.param({"w_or": np.array([1.0, 1.0]), "b_or": 0.0}, "test_gate_or", "decision line", id="or-on-the-boundary"),
+    pytest.param({"w_or": np.array([1.0, 1.0]), "b_or": 0.5}, "test_gate_or", "OR needs", id="or-bias-positive"),
+    pytest.param({"w_and": np.array([1.0, 1.0, -1.5]), "b_and": 0.0}, "test_gate_and", "2 numbers",
+                 id="bias-inside-w"),
+    pytest.param({"w_or": np.array([1.0, 1.0]), "b_or": np.array([-0.5, -0.5])}, "test_gate_or", "one number",
+                 id="bias-array"),
+    pytest.param({"w_and": np.zeros(2), "b_and": 0.0}, "test_gate_and", "Wrong on [(1, 1)]", id="placeholder-left"),
+])
+def test_wrong_gate_weights_are_caught(overrides, grade_id, message):
+    """Do the gate cells reject wrong or fragile weights and say which rows fail?"""
+    UNIT.assert_caught(overrides, grade_ids=[grade_id], message_contains=message)
+
+
+def test_other_right_gate_weights_earn_full_marks():
+    """Do other weights with a margin (lists, scaled, a bias of shape (1,)) pass?"""
+    UNIT.assert_accepted({"w_and": [2.0, 2.0], "b_and": -3.0, "w_or": np.array([0.5, 3.0]), "b_or": np.array([-0.25])},
+                         grade_ids=["test_gate_and", "test_gate_or"])
+
+
+def test_right_and_wrong_or_earns_part_of_the_points():
+    """Do right AND weights keep their point when the OR weights are wrong?"""
+    outcomes = UNIT.run(["test_gate_and", "test_gate_or"], {"w_or": np.array([1.0, 1.0]), "b_or": -1.5})
+    assert outcomes["test_gate_and"].passed and not outcomes["test_gate_or"].passed
+
+
+# ---------------------------------------------------------------- perceptron_update
+def update_sign_flipped(w, b, x, y, lr=1.0):
+    error = _predict(x, w, b) - y
+    return w + lr * error * x, b + lr * error
+
+
+def update_without_lr(w, b, x, y, lr=1.0):
+    error = y - _predict(x, w, b)
+    return w + error * x, b + error
+
+
+def update_delta_rule(w, b, x, y, lr=1.0):
+    error = y - _z(x, w, b)
+    return w + lr * error * x, b + lr * error
+
+
+def update_forgets_bias(w, b, x, y, lr=1.0):
+    return w + lr * (y - _predict(x, w, b)) * x, b
+
+
+def update_bias_sign(w, b, x, y, lr=1.0):
+    error = y - _predict(x, w, b)
+    return w + lr * error * x, b - lr * error
+
+
+def update_in_place(w, b, x, y, lr=1.0):
+    error = y - _predict(x, w, b)
+    w += lr * error * x
+    return w, b + lr * error
+
+
+def update_always_by_target(w, b, x, y, lr=1.0):
+    return w + lr * y * x, b + lr * y
+
+
+def update_by_target_sign(w, b, x, y, lr=1.0):
+    step = lr if y == 1 else -lr  # right on mistakes, but also moves when the answer is right
+    return w + step * x, b + step
+
+
+def update_returns_w_only(w, b, x, y, lr=1.0):
+    return w + lr * (y - _predict(x, w, b)) * x
+
+
+@pytest.mark.parametrize("wrong, message", [
+    pytest.param(update_sign_flipped, "wrong sign", id="sign-flipped"),
+    pytest.param(update_without_lr, "learning rate", id="lr-ignored"),
+    pytest.param(update_delta_rule, "0/1 output", id="z-instead-of-y-hat"),
+    pytest.param(update_forgets_bias, "bias must be corrected", id="bias-not-updated"),
+    pytest.param(update_bias_sign, "bias correction has the wrong sign", id="bias-sign"),
+    pytest.param(update_in_place, "in place", id="w-plus-equals"),
+    pytest.param(update_always_by_target, "y - y_hat", id="updates-when-right"),
+    pytest.param(update_by_target_sign, "must change nothing", id="moves-on-right-answers"),
+    pytest.param(update_returns_w_only, "shape", id="returns-w-only"),
+])
+def test_wrong_perceptron_update_is_caught(wrong, message):
+    """Do the perceptron_update cells reject this typical mistake and say what it is?"""
+    UNIT.assert_caught({"perceptron_update": wrong}, grade_ids=UPDATE_CELLS, message_contains=message)
+
+
+def update_with_branch(w, b, x, y, lr=1.0):
+    predicted = 1 if float(np.dot(w, x)) + b > 0 else 0
+    if predicted == y:
+        return np.array(w, dtype=float), b
+    step = lr if y == 1 else -lr
+    return np.add(w, step * np.asarray(x)), b + step
+
+
+def update_as_list(w, b, x, y, lr=1.0):
+    error = y - _predict(x, w, b)
+    return [np.asarray(w) + lr * error * np.asarray(x), b + lr * error]
+
+
+@pytest.mark.parametrize("right", [update_with_branch, update_as_list], ids=["if-branch", "returns-list"])
+def test_other_right_perceptron_update_earns_full_marks(right):
+    """Does a right perceptron_update written another way pass every grade cell?"""
+    UNIT.assert_accepted({"perceptron_update": right})
+
+
+def test_update_that_also_moves_on_right_answers_earns_part_of_the_points():
+    """Does an update that is right on mistakes but moves on right answers keep the first point only?"""
+    outcomes = UNIT.run(UPDATE_CELLS, {"perceptron_update": update_by_target_sign})
+    assert outcomes["test_perceptron_update_step"].passed
+    assert not outcomes["test_perceptron_update_pure"].passed
+
+
+# ---------------------------------------------------------------- train_perceptron
+def _make_trainer(*, stop=True, record_last=True, cumulative=False, count_at_end=False, init=None,
+                  shuffle=False, epochs_offset=0, use_lr=True, apply_update=True):
+    """A perceptron trainer with one deliberate deviation from the rule."""
+    def train(X, y, lr=1.0, max_epochs=100):
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y)
+        w = np.zeros(X.shape[1]) if init is None else np.full(X.shape[1], init)
+        b = 0.0 if init is None else init
+        rng = np.random.default_rng(0)
+        errors, total = [], 0
+        for _ in range(max_epochs + epochs_offset):
+            order = rng.permutation(len(X)) if shuffle else range(len(X))
+            mistakes = 0
+            for i in order:
+                error = y[i] - _predict(X[i], w, b)
+                mistakes += int(error != 0)
+                if apply_update:
+                    step = lr if use_lr else 1.0
+                    w, b = w + step * error * X[i], b + step * error
+            if count_at_end:
+                mistakes = int(sum(_predict(x, w, b) != t for x, t in zip(X, y)))
+            total += mistakes
+            if mistakes == 0 and stop:
+                if record_last:
+                    errors.append(total if cumulative else 0)
+                break
+            errors.append(total if cumulative else mistakes)
+        return w, b, errors
+    return train
+
+
+@pytest.mark.parametrize("wrong, message", [
+    pytest.param(_make_trainer(stop=False), "Stop after the first epoch", id="never-stops"),
+    pytest.param(_make_trainer(record_last=False), "end with 0", id="drops-final-zero"),
+    pytest.param(_make_trainer(cumulative=True, stop=False), "Reset the mistake count", id="cumulative-count"),
+    pytest.param(_make_trainer(count_at_end=True), "before each update", id="counts-after-epoch"),
+    pytest.param(_make_trainer(init=0.5), "Start from w = 0", id="nonzero-start"),
+    pytest.param(_make_trainer(shuffle=True), "visit the rows in order", id="shuffles"),
+    pytest.param(_make_trainer(epochs_offset=-1), "not one fewer", id="one-epoch-short"),
+    pytest.param(_make_trainer(apply_update=False), "train_perceptron", id="never-updates"),
+])
+def test_wrong_train_perceptron_is_caught(wrong, message):
+    """Do the train_perceptron cells reject this typical mistake and say what it is?"""
+    UNIT.assert_caught({"train_perceptron": wrong}, grade_ids=TRAIN_CELLS, message_contains=message)
+
+
+def test_train_perceptron_ignoring_lr_is_caught_by_hidden_tests():
+    """Does a loop that ignores lr (right at lr = 1, the visible case) fail in the hidden tests?"""
+    failed = UNIT.assert_caught({"train_perceptron": _make_trainer(use_lr=False)}, grade_ids=TRAIN_CELLS,
+                                message_contains="Follow the rule exactly")
+    assert [o.grade_id for o in failed] == ["test_train_perceptron_converges"]
+
+
+def train_with_while(X, y, lr=1.0, max_epochs=100):
+    X = np.asarray(X, dtype=float)
+    w, b, errors, epoch = np.zeros(X.shape[1]), 0.0, [], 0
+    while epoch < max_epochs:
+        epoch += 1
+        count = 0
+        for i in range(len(X)):
+            new_w, new_b = w + lr * (y[i] - _predict(X[i], w, b)) * X[i], b + lr * (y[i] - _predict(X[i], w, b))
+            count += int(_predict(X[i], w, b) != y[i])
+            w, b = new_w, new_b
+        errors.append(count)
+        if not count:
+            break
+    return w, b, errors
+
+
+def test_other_right_train_perceptron_earns_full_marks():
+    """Does a right training loop written with while and inline updates pass every grade cell?"""
+    UNIT.assert_accepted({"train_perceptron": train_with_while})
+
+
+def test_loop_that_never_stops_earns_the_xor_point_only():
+    """Does a loop that never stops early still earn the XOR point (it is right there)?"""
+    outcomes = UNIT.run(TRAIN_CELLS, {"train_perceptron": _make_trainer(stop=False)})
+    assert outcomes["test_train_perceptron_xor"].passed
+    assert not outcomes["test_train_perceptron_converges"].passed
+
+
+# ---------------------------------------------------------------- xor_forward
+def _relu(Z):
+    return np.maximum(0.0, Z)
+
+
+def xor_no_relu(X, W, b, U):
+    H = np.asarray(X, dtype=float) @ W.T + b
+    return H, H @ U
+
+
+def xor_bias_subtracted(X, W, b, U):
+    H = _relu(np.asarray(X, dtype=float) @ W.T - b)
+    return H, H @ U
+
+
+def xor_no_bias(X, W, b, U):
+    H = _relu(np.asarray(X, dtype=float) @ W.T)
+    return H, H @ U
+
+
+def xor_untransposed(X, W, b, U):
+    H = _relu(np.asarray(X, dtype=float) @ W + b)
+    return H, H @ U
+
+
+def xor_relu_on_output(X, W, b, U):
+    H = _relu(np.asarray(X, dtype=float) @ W.T + b)
+    return H, _relu(H @ U)
+
+
+def xor_squeezed(X, W, b, U):
+    H = _relu(np.asarray(X, dtype=float) @ W.T + b)
+    return np.squeeze(H), np.squeeze(H @ U)
+
+
+def xor_always_batch(X, W, b, U):
+    H = _relu(np.atleast_2d(np.asarray(X, dtype=float)) @ W.T + b)
+    return H, H @ U
+
+
+def xor_sigmoid(X, W, b, U):
+    H = 1 / (1 + np.exp(-(np.asarray(X, dtype=float) @ W.T + b)))
+    return H, H @ U
+
+
+@pytest.mark.parametrize("wrong, message", [
+    pytest.param(xor_no_relu, "Apply the ReLU", id="no-relu"),
+    pytest.param(xor_bias_subtracted, "do not subtract", id="bias-subtracted"),
+    pytest.param(xor_no_bias, "bias b is missing", id="missing-bias"),
+    pytest.param(xor_untransposed, "transposed", id="W-not-transposed"),
+    pytest.param(xor_relu_on_output, "output unit is linear", id="relu-on-output"),
+    pytest.param(xor_squeezed, "keep the batch axis", id="squeezes-batch-of-one"),
+    pytest.param(xor_always_batch, "shape", id="single-input-gets-batch-axis"),
+    pytest.param(xor_sigmoid, "H from xor_forward", id="sigmoid-hidden"),
+])
+def test_wrong_xor_forward_is_caught(wrong, message):
+    """Do the xor_forward cells reject this typical mistake and say what it is?"""
+    UNIT.assert_caught({"xor_forward": wrong}, grade_ids=XOR_CELLS, message_contains=message)
+
+
+def xor_with_where(X, W, b, U):
+    Z = np.dot(np.asarray(X, dtype=float), np.transpose(W)) + b
+    H = np.where(Z > 0, Z, 0.0)
+    return H, np.dot(H, U)
+
+
+def xor_with_einsum(X, W, b, U):
+    H = np.clip(np.einsum("...i,ji->...j", np.asarray(X, dtype=float), W) + b, 0.0, None)
+    return H, np.einsum("...j,j->...", H, U)
+
+
+@pytest.mark.parametrize("right", [xor_with_where, xor_with_einsum], ids=["np-where", "einsum-clip"])
+def test_other_right_xor_forward_earns_full_marks(right):
+    """Does a right xor_forward written another way pass every grade cell?"""
+    UNIT.assert_accepted({"xor_forward": right})
+
+
+def test_xor_forward_losing_the_batch_axis_earns_part_of_the_points():
+    """Does a forward pass that reproduces the table but squeezes a batch of one keep the table point?"""
+    outcomes = UNIT.run(XOR_CELLS, {"xor_forward": xor_squeezed})
+    assert outcomes["test_xor_forward_table"].passed
+    assert not outcomes["test_xor_forward_shapes"].passed
+
+
+def test_reference_answers_earn_every_point():
+    """Do the notebook's own answers pass every grade cell in-process?"""
+    UNIT.assert_accepted({})
