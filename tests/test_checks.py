@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from nnlib import tolerance
-from nnlib.checks import (CheckFailed, check_close, check_finite, check_function, check_own_code,
+from nnlib.checks import (CheckFailed, check_close, check_finite, check_function, check_no_loops, check_own_code,
                           check_shape)
 
 
@@ -118,3 +118,44 @@ def test_tolerance_has_an_absolute_floor_near_zero():
     assert not tolerance.close(1e-6, 0.0)
     assert not tolerance.close(np.zeros(2), np.zeros(3))
     assert tolerance.max_error(np.array([1.0, np.nan]), np.array([1.0, 1.0])) == float("inf")
+
+
+def test_borrowing_the_library_under_another_name_is_refused():
+    """Is a reference function imported under another name caught through the function's globals?"""
+    from nnlib.activations import sigmoid as s
+
+    def renamed(z):
+        return s(z)
+
+    with pytest.raises(CheckFailed, match="uses nnlib"):
+        check_own_code(renamed)
+
+
+@pytest.mark.parametrize("looping", [
+    lambda u, v: sum(a * b for a, b in zip(u, v)),
+    lambda u, v: np.sum([a * b for a, b in zip(u, v)]),
+], ids=["generator", "comprehension"])
+def test_loops_are_found_in_comprehensions(looping):
+    """Are comprehensions and generators counted as Python loops?"""
+    with pytest.raises(CheckFailed, match="Python loop.*use u @ v"):
+        check_no_loops(looping, "use u @ v")
+
+
+def test_loops_are_found_in_for_and_while():
+    """Are for and while loops found, and a vectorised function let through?"""
+    def with_for(u, v):
+        total = 0.0
+        for a, b in zip(u, v):
+            total += a * b
+        return total
+
+    def with_while(u, v):
+        i, total = 0, 0.0
+        while i < len(u):
+            total, i = total + u[i] * v[i], i + 1
+        return total
+
+    for looping in (with_for, with_while):
+        with pytest.raises(CheckFailed):
+            check_no_loops(looping)
+    assert check_no_loops(lambda u, v: u @ v)
