@@ -1,0 +1,178 @@
+"""Tests of the command line: help, exit codes, what-to-do-next messages, and the whole workflow end to end."""
+import csv
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import bundle, cli, examples, results
+from autograder.release import ROOT
+
+STEPS = ("release", "collect", "grade", "feedback", "export", "report", "demo")
+
+
+def run_cli(*args, cwd=None):
+    """Run ``python -m autograder ARGS`` in a subprocess; return (exit code, stdout + stderr)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg")
+    done = subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd or ROOT, env=env,
+                          capture_output=True, text=True, timeout=900)
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A course root with the sample unit's source only (nothing released, collected or graded)."""
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(examples.SAMPLE_UNIT, root / "solutions" / "00_sample")
+    return root
+
+
+def test_top_level_help_lists_every_step():
+    """Does `python -m autograder --help` run and name all seven steps?"""
+    code, out = run_cli("--help")
+    assert code == 0
+    for step in STEPS:
+        assert f"    {step}" in out
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_every_step_has_help_with_a_description_and_an_example(step, capsys):
+    """Does STEP --help describe the step and show at least one example command?"""
+    with pytest.raises(SystemExit) as done:
+        cli.main([step, "--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    description = text.split("\n\n")[1]
+    assert len(description.split()) >= 15, description
+    assert "examples:" in text and f"python -m autograder {step}" in text.split("examples:")[1]
+    assert "--course-root" in text
+
+
+@pytest.mark.parametrize("argv", [["frobnicate"], [], ["grade", "--workers", "0"], ["collect"],
+                                  ["export", "--course-root", "/nonexistent/course"]])
+def test_usage_errors_exit_with_2(argv, capsys):
+    """Do a wrong step, a missing argument, a bad option value and a folder that is no course exit with 2?"""
+    with pytest.raises(SystemExit) as done:
+        cli.main(argv)
+    assert done.value.code == 2
+
+
+def test_grade_without_submissions_says_to_collect(course, capsys):
+    """Does grade on an empty course exit 1 and say to run collect?"""
+    assert cli.main(["grade", "--course-root", str(course), "--no-progress"]) == 1
+    assert "did you run collect?" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("step", ["feedback", "export", "report"])
+def test_later_steps_without_results_say_to_grade(course, step, capsys):
+    """Do feedback, export and report before any grading exit 1 and say to run grade?"""
+    assert cli.main([step, "--course-root", str(course)]) == 1
+    assert "did you run grade?" in capsys.readouterr().out
+
+
+def test_release_with_an_unknown_unit_is_a_usage_error(course, capsys):
+    """Does release name the units there are when asked for one that does not exist?"""
+    assert cli.main(["release", "99_nope", "--course-root", str(course)]) == 2
+    assert "00_sample" in capsys.readouterr().out
+
+
+def test_collect_exit_codes(course, tmp_path, capsys):
+    """Does collect exit 0 when all is taken, 1 when a file is left out, and 1 for a refused zip?"""
+    inbox = tmp_path / "inbox"
+    (inbox / "ada").mkdir(parents=True)
+    (inbox / "ada" / "00_sample.ipynb").write_text("{}")
+    assert cli.main(["collect", str(inbox), "--course-root", str(course)]) == 0
+    (inbox / "ada" / "notes.txt").write_text("hello")
+    assert cli.main(["collect", str(inbox), "--course-root", str(course)]) == 1
+    assert "notes.txt: not a notebook" in capsys.readouterr().out
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("../ada_1_2_00_sample.ipynb", "{}")
+    assert cli.main(["collect", str(evil), "--course-root", str(course)]) == 1
+    assert "collect refused" in capsys.readouterr().out
+
+
+def sha(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).exists() else None
+
+
+@pytest.mark.slow
+def test_whole_workflow_end_to_end(course, tmp_path):
+    """release -> collect -> grade -> feedback -> export -> report through the CLI: right scores, files and messages?"""
+    real_gradebook = sha(ROOT / "autograder" / "gradebook.db")
+    root = str(course)
+
+    code, out = run_cli("release", "--course-root", root)
+    assert code == 0, out
+    assert (course / "course" / "00_sample" / "00_sample.ipynb").is_file()
+    assert bundle.check_bundle(course / "dist" / bundle.BUNDLE_NAME, course / "solutions") == []
+    assert "Next:" in out and "collect" in out
+
+    inbox = tmp_path / "inbox"
+    examples.write_examples(course, inbox, ["00_sample"])
+    before = {p: sha(p) for p in inbox.rglob("*.ipynb")}
+    code, out = run_cli("collect", str(inbox), "--course-root", root)
+    assert code == 0, out
+    assert "4 new" in out and "Next: python -m autograder grade" in out
+
+    code, out = run_cli("grade", "--course-root", root, "--workers", "2", "--no-progress")
+    assert code == 1, out  # the broken notebook is rejected, the batch still finishes
+    table = {line.split()[0]: line.split() for line in out.splitlines()
+             if line.split()[:1] and line.split()[0] in examples.KINDS and "00_sample" in line}
+    assert table["perfect"][2:4] == ["graded", "6/6"]
+    assert table["partial"][2:4] == ["graded", "3/6"]
+    assert table["blank"][2:4] == ["graded", "0/6"]
+    assert table["broken"][2] == "invalid"
+    assert "Next: python -m autograder feedback" in out
+
+    code, out = run_cli("feedback", "--course-root", root)
+    assert code == 0, out
+    pages = sorted((course / "autograder" / "feedback").glob("*/index.html"))
+    assert [p.parent.name for p in pages] == sorted(examples.KINDS)
+    hidden = bundle.hidden_test_lines(course / "solutions")
+    for page in pages:
+        assert not any(line in page.read_text() for line in hidden)
+    assert "not written yet" in (course / "autograder" / "feedback" / "blank" / "index.html").read_text()
+
+    code, out = run_cli("export", "--course-root", root)
+    assert code == 0, out
+    with open(course / "autograder" / "grades.csv", newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert {s: rows[s]["00_sample"] for s in rows} == {"blank": "0", "broken": "0", "partial": "3", "perfect": "6"}
+    assert rows["broken"]["00_sample status"] == "invalid"
+    assert rows["partial"]["00_sample:test_relu_hidden"] == "0" and rows["partial"]["00_sample:test_weighted_sum_hidden"] == "2"
+
+    code, out = run_cli("report", "--course-root", root)
+    assert code == 0, out
+    assert {p.name for p in (course / "autograder" / "report").glob("*.png")} == {
+        "scores_overall.png", "scores_00_sample.png", "pass_rates.png"}
+
+    assert {p: sha(p) for p in inbox.rglob("*.ipynb")} == before  # the sources are untouched
+    assert len(results.read_all(course)) == 4
+    assert sha(ROOT / "autograder" / "gradebook.db") == real_gradebook  # the real gradebook too
+
+
+
+def test_every_command_in_the_instructor_guide_parses(capsys):
+    """Does every `python -m autograder ...` line of docs/instructor.md name a real step with real options?"""
+    import shlex
+    guide = (ROOT / "docs" / "instructor.md").read_text()
+    commands = [line.split("#")[0].strip() for line in guide.splitlines()
+                if line.startswith(".venv/bin/python -m autograder")]
+    assert {shlex.split(c)[3] for c in commands if len(shlex.split(c)) > 3} >= set(STEPS) - {"--help"}
+    parser = cli.build_parser()
+    for command in commands:
+        argv = shlex.split(command)[3:]
+        if "--help" in argv:
+            with pytest.raises(SystemExit) as done:
+                parser.parse_args(argv)
+            assert done.value.code == 0
+        else:
+            assert parser.parse_args(argv).handler.__name__ == f"do_{argv[0]}"
