@@ -6,11 +6,12 @@ Columns, always in this order (units in course order, questions in notebook orde
     <unit>, <unit> status, <unit>:<grade id>, <unit>:<grade id>, ...     for every unit
     total, max total, manual pending
 
-``<unit>`` is the auto-graded score; ``<unit>:<grade id>`` the points of one graded cell. A unit
-with no submission has an empty score and the status ``missing``; a submission that was collected
-but not graded yet says ``not graded``. Written answers (graded by hand in the formgrader) have
-their column too, empty here: their points are in ``manual pending`` until nbgrader's gradebook
-holds them.
+``<unit>`` is the unit's score: the auto-graded points plus the written answers' points once they
+have been graded by hand in the formgrader (read from nbgrader's gradebook at export time);
+``<unit>:<grade id>`` the points of one graded cell. A unit with no submission has an empty score
+and the status ``missing``; a submission that was collected but not graded yet says ``not graded``.
+A written answer not graded by hand yet has an empty cell, and its points are counted in
+``manual pending``.
 """
 import ast
 import csv
@@ -20,7 +21,7 @@ import io
 import json
 from pathlib import Path
 
-from autograder import results
+from autograder import assignments, results
 from autograder.release import ROOT
 
 GRADES_NAME = "grades.csv"
@@ -114,6 +115,25 @@ def number(value):
     return "0" if text in ("-0", "") else text
 
 
+def hand_scores(course_root):
+    """{(student, unit): {grade_id: points}} of the written answers already graded in the formgrader."""
+    database = Path(course_root) / "autograder" / "gradebook.db"
+    if not database.is_file():
+        return {}
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(assignments.db_url(course_root)) as gradebook:
+        for assignment in gradebook.assignments:
+            for submission in assignment.submissions:
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        if grade.cell.cell_type == "markdown" and grade.manual_score is not None:
+                            key = (submission.student.id, assignment.name)
+                            scores.setdefault(key, {})[grade.name] = float(grade.manual_score)
+    return scores
+
+
 def grade_table(course_root=ROOT):
     """The header and the rows of the grades table (lists of strings)."""
     records = {(r.student, r.unit): r for r in results.read_all(course_root)}
@@ -129,6 +149,7 @@ def grade_table(course_root=ROOT):
         header += [unit, f"{unit} status"] + [f"{unit}:{gid}" for gid in columns[unit]]
     header += ["total", "max total", "manual pending"]
     waiting = collected(course_root)
+    by_hand = hand_scores(course_root)
     students = sorted({s for s, _ in records} | {s for s, _ in waiting})
     rows = []
     for student in students:
@@ -141,11 +162,16 @@ def grade_table(course_root=ROOT):
                 max_total += sum(q.points for q in questions(course_root, unit) if q.auto)
                 continue
             points = {c.grade_id: c.points for c in record.checks}
-            row += [number(record.score), record.status]
+            written = by_hand.get((student, unit), {}) if record.status != results.TAMPERED else {}
+            points.update(written)
+            score = record.score + sum(written.values())
+            row += [number(score), record.status]
             row += [number(points[g]) if g in points else "" for g in columns[unit]]
-            total += record.score
-            max_total += record.max_score
-            pending += record.manual_pending
+            total += score
+            max_total += record.max_score + sum(q.points for q in questions(course_root, unit)
+                                                if not q.auto and q.grade_id in written)
+            pending += max(0.0, record.manual_pending - sum(
+                q.points for q in questions(course_root, unit) if not q.auto and q.grade_id in written))
         rows.append(row + [number(total), number(max_total), number(pending)])
     return header, rows
 

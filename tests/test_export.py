@@ -112,3 +112,42 @@ def test_questions_come_from_the_notebook(course):
 def test_numbers_are_short(value, text):
     """Are scores written without trailing zeros and at most four decimals?"""
     assert export.number(value) == text
+
+
+@pytest.mark.slow
+def test_written_answers_graded_in_the_formgrader_reach_the_csv(tmp_path):
+    """Once a written answer is graded by hand in nbgrader's gradebook, does the CSV show its points?"""
+    import subprocess
+    import sys
+
+    from nbgrader.api import Gradebook
+
+    from autograder.release import tool_env
+
+    root = tmp_path
+    shutil.copy(ROOT / "nbgrader_config.py", root / "nbgrader_config.py")
+    (root / "autograder").mkdir()
+    (root / "solutions" / "00_sample").mkdir(parents=True)
+    shutil.copy(SAMPLE_UNIT / "00_sample.ipynb", root / "solutions" / "00_sample")
+    submitted = root / "autograder" / "submitted" / "ada" / "00_sample"
+    submitted.mkdir(parents=True)
+    shutil.copy(SAMPLE_UNIT / "00_sample.ipynb", submitted)
+    for step in (["generate_assignment", "00_sample"], ["autograde", "00_sample"]):
+        done = subprocess.run([sys.executable, "-m", "nbgrader", *step], cwd=root, env=tool_env(),
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    results.write_result(root, results.Result(student="ada", unit="00_sample", status="graded", score=6.0,
+                                              max_score=6.0, manual_pending=1.0, checks=checks()))
+    header, rows = export.grade_table(root)
+    before = dict(zip(header, rows[0]))
+    assert before["00_sample:why_nonlinear"] == "" and before["manual pending"] == "1"
+
+    # What the formgrader does when the instructor gives the written answer its point:
+    with Gradebook(f"sqlite:///{root / 'autograder' / 'gradebook.db'}") as gradebook:
+        gradebook.find_grade("why_nonlinear", "00_sample", "00_sample", "ada").manual_score = 1.0
+        gradebook.db.commit()
+    header, rows = export.grade_table(root)
+    after = dict(zip(header, rows[0]))
+    assert after["00_sample:why_nonlinear"] == "1"
+    assert after["00_sample"] == "7" and after["total"] == "7" and after["max total"] == "7"
+    assert after["manual pending"] == "0"
