@@ -2,23 +2,16 @@
 import json
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
 import tomllib
-import urllib.request
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from autograder import bundle, examples
 from autograder.release import ROOT
+from tests.browser import chromium_page, jupyter_lab, require_browser, status_of
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 INSTRUCTOR_TOOLS = ("Formgrader", "Create assignment", "Course List", "Assignment List")
 
 
@@ -143,66 +136,19 @@ def test_the_real_course_bundles_cleanly(tmp_path):
 
 # ----------------------------------------------------------------------------- the browser test
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url, seconds=90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as answer:
-                return answer.status
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {seconds} s")
-
-
-def status_of(url):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
-            return answer.status
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 @pytest.fixture(scope="module")
 def student_server(unpacked, tmp_path_factory):
     """The bundle's JupyterLab, started by its own start_course.py with this project's Python."""
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail("playwright is not installed: pip install playwright")
-        pytest.skip("playwright is not installed")
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: apt-get install -y chromium")
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    require_browser()
     home = tmp_path_factory.mktemp("jupyter_home")
     # Keep the user's own Jupyter settings out, so only the bundle's config decides.
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTER_PLATFORM_DIRS="1", HOME=str(home))
+               JUPYTER_PLATFORM_DIRS="1", HOME=str(home))
     env.pop("JUPYTER_CONFIG_PATH", None)
     env.pop("PYTHONPATH", None)  # the bundle's nnlib must be found through the set-up alone
-    port, token = free_port(), "bundle-test-token"
-    server = subprocess.Popen(
-        [sys.executable, "start_course.py", "--no-browser", "--allow-root", f"--port={port}",
-         f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1"],
-        cwd=unpacked, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/api/status?token={token}")
+    with jupyter_lab([sys.executable, "start_course.py"], cwd=unpacked, tmp_path=home, env=env) as server:
+        base, token, _ = server
         yield base, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.mark.browser
@@ -219,8 +165,6 @@ def test_instructor_endpoints_are_off_and_validate_is_on(student_server):
 @pytest.mark.slow
 def test_validate_works_and_instructor_tools_are_off_in_the_browser(student_server, unpacked, course_root):
     """In headless Chromium: are the instructor tools absent, and does Validate fail a blank and pass a finished notebook?"""
-    from playwright.sync_api import sync_playwright
-
     base, token = student_server
     source = course_root / "solutions" / "00_sample" / "00_sample.ipynb"
     released = unpacked / "course" / "00_sample" / "00_sample.ipynb"
@@ -240,26 +184,22 @@ def test_validate_works_and_instructor_tools_are_off_in_the_browser(student_serv
         dialog.wait_for(state="detached")
         return text
 
-    with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            blank = validate(page, "00_sample.ipynb")
-            assert "Validation Results" in blank and "failed" in blank
-            assert "NotImplementedError" in blank
-            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
-            assert "File" in menus and "Nbgrader" not in menus
-            tabs = [t.get_attribute("title") or "" for t in page.locator(".lm-TabBar-tab").all()]
-            assert not any("Create Assignment" in t for t in tabs), tabs
-            page.keyboard.press("Control+Shift+C")  # the command palette lists every command there is
-            palette = page.locator(".lm-CommandPalette")
-            palette.wait_for(timeout=10_000)
-            for tool in INSTRUCTOR_TOOLS:
-                page.locator(".lm-CommandPalette-input").fill(tool)
-                items = palette.locator(".lm-CommandPalette-item").all_inner_texts()
-                assert not any(tool.lower() in item.lower() for item in items), (tool, items)
-            page.keyboard.press("Escape")
-            finished = validate(page, "finished.ipynb")
-            assert "Success! Your notebook passes all the tests." in finished, finished
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        blank = validate(page, "00_sample.ipynb")
+        assert "Validation Results" in blank and "failed" in blank
+        assert "NotImplementedError" in blank
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert "File" in menus and "Nbgrader" not in menus
+        tabs = [t.get_attribute("title") or "" for t in page.locator(".lm-TabBar-tab").all()]
+        assert not any("Create Assignment" in t for t in tabs), tabs
+        page.keyboard.press("Control+Shift+C")  # the command palette lists every command there is
+        palette = page.locator(".lm-CommandPalette")
+        palette.wait_for(timeout=10_000)
+        for tool in INSTRUCTOR_TOOLS:
+            page.locator(".lm-CommandPalette-input").fill(tool)
+            items = palette.locator(".lm-CommandPalette-item").all_inner_texts()
+            assert not any(tool.lower() in item.lower() for item in items), (tool, items)
+        page.keyboard.press("Escape")
+        finished = validate(page, "finished.ipynb")
+        assert "Success! Your notebook passes all the tests." in finished, finished
+
