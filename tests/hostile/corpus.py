@@ -1,0 +1,425 @@
+"""A small fixture assignment and a corpus of honest, broken and hostile submissions to it.
+
+Everything is generated, so the corpus stays readable here in one place: ``make_course`` writes a
+course folder (nbgrader_config.py, solutions/<unit>/<unit>.ipynb and its release in course/), and
+``SUBMISSIONS`` maps a student id to a function that writes that student's submission folder.
+
+The fixture unit has three auto-graded cells worth 1 + 2 + 1 points (the middle one with a hidden
+test) and one written answer worth 1 point that waits for hand grading.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from autograder import release as release_tool
+
+UNIT = "90_fixture"
+MAX_SCORE = 4.0
+SECRET_MARK = "SECRET-SOLUTION-MARK-7431"  # appears in solutions/ only; must never leak
+
+REPO = Path(__file__).resolve().parents[2]
+
+SETUP = "import numpy as np\nfrom nnlib.checks import check_close, check_function"
+DOUBLE = '''def double(x):
+    """Return 2 x, element-wise, as floats."""
+    ### BEGIN SOLUTION
+    # {mark}
+    return 2 * np.asarray(x, dtype=float)
+    ### END SOLUTION'''.format(mark=SECRET_MARK)
+TEST_DOUBLE = 'check_close(double(3.0), 6.0, "double(3.0)")'
+TEST_DOUBLE_HIDDEN = '''check_close(double(np.array([1.0, 2.0])), [2.0, 4.0], "double([1, 2])")
+### BEGIN HIDDEN TESTS
+check_function(double, lambda x: 2 * np.asarray(x, dtype=float),
+               [(np.array([0.5, -7.25]),)], reveal=False)
+### END HIDDEN TESTS'''
+MEAN_ABS = '''def mean_abs(x):
+    """Mean of the absolute values of x."""
+    ### BEGIN SOLUTION
+    return float(np.mean(np.abs(x)))
+    ### END SOLUTION'''
+TEST_MEAN_ABS = 'check_close(mean_abs(np.array([-1.0, 3.0])), 2.0, "mean_abs([-1, 3])")'
+
+CORRECT = {
+    "double": "def double(x):\n    return 2 * np.asarray(x, dtype=float)",
+    "mean_abs": "def mean_abs(x):\n    return float(np.mean(np.abs(x)))",
+}
+WRONG = {
+    "double": "def double(x):\n    return np.asarray(x, dtype=float) + 2",
+    "mean_abs": "def mean_abs(x):\n    return float(np.mean(x))",
+}
+
+
+def _meta(grade_id, grade=False, solution=False, locked=False, points=0):
+    meta = {"grade": grade, "solution": solution, "locked": locked, "grade_id": grade_id,
+            "schema_version": 3}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def source_notebook():
+    """The instructor's notebook of the fixture unit (solutions and hidden tests included)."""
+    cells = [
+        new_markdown_cell("# Fixture unit\nTwo small functions and one written answer."),
+        new_code_cell(SETUP, metadata=_meta("setup", locked=True)),
+        new_code_cell(DOUBLE, metadata=_meta("double", solution=True)),
+        new_code_cell(TEST_DOUBLE, metadata=_meta("test_double", grade=True, locked=True, points=1)),
+        new_code_cell(TEST_DOUBLE_HIDDEN,
+                      metadata=_meta("test_double_hidden", grade=True, locked=True, points=2)),
+        new_code_cell(MEAN_ABS, metadata=_meta("mean_abs", solution=True)),
+        new_code_cell(TEST_MEAN_ABS, metadata=_meta("test_mean_abs", grade=True, locked=True, points=1)),
+        new_markdown_cell("Why is `double` linear?", metadata=_meta("why_prompt", locked=True)),
+        new_markdown_cell("### BEGIN SOLUTION\nBecause 2(a + b) = 2a + 2b.\n### END SOLUTION",
+                          metadata=_meta("why", grade=True, solution=True, points=1)),
+    ]
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb
+
+
+def make_course(root, timeout=10, extra_config=""):
+    """Write a course folder at ``root`` with the fixture unit in solutions/ and course/.
+
+    ``timeout`` is the per-cell time limit written into the course's nbgrader_config.py.
+    """
+    root = Path(root)
+    (root / "solutions" / UNIT).mkdir(parents=True, exist_ok=True)
+    (root / "autograder").mkdir(exist_ok=True)
+    config = (REPO / "nbgrader_config.py").read_text()
+    config += f"\nc.ExecutePreprocessor.timeout = {timeout}\nc.Execute.timeout = {timeout}\n"
+    (root / "nbgrader_config.py").write_text(config + extra_config)
+    nbformat.write(source_notebook(), root / "solutions" / UNIT / f"{UNIT}.ipynb")
+    release_tool.release([UNIT], dest=root / "course", solutions=root / "solutions")
+    return root
+
+
+def released(root):
+    """The released fixture notebook of a course made by :func:`make_course`."""
+    return nbformat.read(Path(root) / "course" / UNIT / f"{UNIT}.ipynb", as_version=4)
+
+
+def answer(nb, answers):
+    """A copy of ``nb`` with the solution cells named in ``answers`` replaced by that code."""
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def _cell_index(nb, grade_id):
+    for index, cell in enumerate(nb.cells):
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            return index
+    raise KeyError(grade_id)
+
+
+def insert_after(nb, grade_id, source):
+    """Insert a student's plain code cell right after the cell ``grade_id``."""
+    nb.cells.insert(_cell_index(nb, grade_id) + 1, new_code_cell(source))
+    return nb
+
+
+def submission_dir(root, student, unit=UNIT):
+    folder = Path(root) / "autograder" / "submitted" / student / unit
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_nb(root, student, nb, name=None):
+    folder = submission_dir(root, student)
+    nbformat.write(nb, folder / (name or f"{UNIT}.ipynb"))
+    return folder
+
+
+# ----------------------------------------------------------------------------------------------
+# The corpus. Each entry writes one student's submission; EXPECTED says what grading must give.
+# ----------------------------------------------------------------------------------------------
+
+def good(root, student):
+    write_nb(root, student, answer(released(root), CORRECT))
+
+
+def partial(root, student):
+    write_nb(root, student, answer(released(root), {**CORRECT, "mean_abs": WRONG["mean_abs"]}))
+
+
+def blank(root, student):
+    write_nb(root, student, released(root))
+
+
+def warns(root, student):
+    code = ("import warnings\n\ndef double(x):\n"
+            "    warnings.warn('this is only a warning', RuntimeWarning)\n"
+            "    return 2 * np.asarray(x, dtype=float)")
+    write_nb(root, student, answer(released(root), {**CORRECT, "double": code}))
+
+
+def transformer(root, student):
+    """Registers an input transformer that blanks every later cell, tests included."""
+    code = ("ip = get_ipython()\nip.input_transformers_post.append(lambda lines: [])\n"
+            + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def hidden_transformer(root, student):
+    """The same trick reached without naming get_ipython (through the builtins module)."""
+    code = ("import builtins as b\n"
+            "getattr(b, 'get_' + 'ipython')().input_transformers_cleanup.append(lambda lines: [])\n"
+            + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def numpy_beside(root, student):
+    """A numpy.py beside the notebook that would make every comparison pass."""
+    folder = write_nb(root, student, answer(released(root), WRONG))
+    (folder / "numpy.py").write_text("def allclose(*a, **k):\n    return True\n")
+    (folder / "nnlib").mkdir()
+    (folder / "nnlib" / "__init__.py").write_text("")
+
+
+def reads_secrets(root, student):
+    """Tries to read solutions/, the gradebook and another student's work."""
+    root = Path(root).resolve()
+    paths = [root / "solutions" / UNIT / f"{UNIT}.ipynb", root / "autograder" / "gradebook.db",
+             root / "autograder" / "submitted" / "good" / UNIT / f"{UNIT}.ipynb",
+             REPO / "solutions"]
+    code = (
+        "import os\nfound = {}\n"
+        f"for p in {[str(p) for p in paths]!r}:\n"
+        "    try:\n        found[p] = open(p, 'rb').read()[:100]\n"
+        "    except Exception as e:\n        found[p] = type(e).__name__\n"
+        "print(found)\n"
+        f"leak = any({SECRET_MARK!r}.encode() in v for v in found.values() if isinstance(v, bytes))\n"
+        "def double(x):\n    if leak:\n        return 2 * np.asarray(x, dtype=float)\n"
+        "    return np.asarray(x, dtype=float) + 2\n"
+    )
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def writes_gradebook(root, student):
+    """Tries to give itself full marks by writing the gradebook with sqlite."""
+    db = Path(root).resolve() / "autograder" / "gradebook.db"
+    code = (
+        "import sqlite3\n"
+        "try:\n"
+        f"    con = sqlite3.connect({str(db)!r})\n"
+        "    con.execute('update grade set auto_score = 100')\n"
+        "    con.execute('create table pwned (x)')\n"
+        "    con.commit()\n    print('WROTE THE GRADEBOOK')\n"
+        "except Exception as e:\n    print('gradebook:', type(e).__name__, e)\n"
+        + WRONG["double"]
+    )
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def exits(root, student):
+    """Kills its own kernel with os._exit in the first answer."""
+    write_nb(root, student, answer(released(root), {**CORRECT, "double": "import os\nos._exit(3)"}))
+
+
+def loops(root, student):
+    """An infinite loop in an answer (interruptible)."""
+    code = "while True:\n    pass\n" + CORRECT["double"]
+    write_nb(root, student, answer(released(root), {**CORRECT, "double": code}))
+
+
+def loops_deaf(root, student):
+    """An infinite loop that ignores the grader's interrupt."""
+    code = ("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+            "while True:\n    pass\n")
+    write_nb(root, student, answer(released(root), {**CORRECT, "double": code}))
+
+
+def memory_bomb(root, student):
+    code = ("hoard = []\ntry:\n    while True:\n        hoard.append(bytearray(2**27))\n"
+            "except MemoryError:\n    print('stopped at', len(hoard) * 128, 'MiB')\n"
+            + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def fork_bomb(root, student):
+    code = ("import os\nchildren = 0\ntry:\n    while True:\n        if os.fork() == 0:\n"
+            "            import time\n            time.sleep(600)\n            os._exit(0)\n"
+            "        children += 1\nexcept OSError as e:\n"
+            "    print('fork stopped after', children, type(e).__name__)\n"
+            + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def disk_filler(root, student):
+    """Writes files until something stops it."""
+    code = ("written = 0\ntry:\n    for n in range(1000):\n"
+            "        with open(f'fill{n}.bin', 'wb') as handle:\n"
+            "            for _ in range(64):\n                handle.write(bytes(2**20))\n"
+            "                written += 1\n"
+            "except OSError as e:\n    print('disk stopped after', written, 'MiB', type(e).__name__)\n"
+            + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def network(root, student, port=1):
+    code = (
+        "import socket, urllib.request\nreached = []\n"
+        f"for host in ('127.0.0.1', '10.0.2.2', 'example.com'):\n"
+        "    try:\n"
+        f"        socket.create_connection((host, {port}), timeout=2).close()\n"
+        "        reached.append(host)\n"
+        "    except OSError as e:\n        print(host, type(e).__name__)\n"
+        "def double(x):\n    return np.asarray(x, dtype=float) + 2 + 0 * len(reached)\n"
+    )
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def monkeypatch(root, student):
+    """Wrong answers plus comparison functions that always agree."""
+    code = ("import nnlib.tolerance, nnlib.checks\n"
+            "np.allclose = lambda *a, **k: True\n"
+            "np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)\n"
+            "nnlib.tolerance.close = lambda *a, **k: True\n"
+            "nnlib.checks.close = lambda *a, **k: True\n"
+            + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def sneaky_monkeypatch(root, student):
+    """The same, through plain variables the static scan cannot follow; the kernel guard must see it."""
+    code = ("import nnlib.checks\nnumbers = np\nlibrary = nnlib.checks\n"
+            "numbers.allclose = lambda *a, **k: True\n"
+            "library.close = lambda *a, **k: True\n"
+            + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def giant_output(root, student):
+    """One display message of 100 MB (more than the grader accepts in one message)."""
+    code = ("from IPython.display import display\n"
+            "display({'text/plain': 'x' * 100_000_000}, raw=True)\n" + CORRECT["double"])
+    write_nb(root, student, answer(released(root), {**CORRECT, "double": code}))
+
+
+def floods(root, student):
+    """Correct answers that print about 20 MB."""
+    code = "for _i in range(200):\n    print('y' * 100_000)\n" + CORRECT["double"]
+    write_nb(root, student, answer(released(root), {**CORRECT, "double": code}))
+
+
+def pastes(root, student):
+    """A pasted second copy of a solution cell and of a test cell (duplicate grade ids)."""
+    nb = answer(released(root), WRONG)
+    index = _cell_index(nb, "double")
+    copy = nbformat.from_dict(json.loads(json.dumps(nb.cells[index])))
+    copy.source = CORRECT["double"]
+    copy["id"] = "pasted-answer"  # Jupyter gives a pasted cell a new cell id, but keeps its metadata
+    nb.cells.insert(index + 1, copy)
+    test_index = _cell_index(nb, "test_double")
+    test_copy = nbformat.from_dict(json.loads(json.dumps(nb.cells[test_index])))
+    test_copy["id"] = "pasted-test"
+    nb.cells[test_index].source = "pass"
+    nb.cells.insert(test_index + 1, test_copy)
+    write_nb(root, student, nb)
+
+
+def edits_tests(root, student):
+    nb = answer(released(root), WRONG)
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            cell.source = "pass  # all good"
+    write_nb(root, student, nb)
+
+
+def deletes_tests(root, student):
+    nb = answer(released(root), WRONG)
+    nb.cells = [c for c in nb.cells if not (c.metadata.get("nbgrader", {}).get("grade")
+                                            and c.cell_type == "code")]
+    write_nb(root, student, nb)
+
+
+def retags_tests(root, student):
+    """Turns a test cell into a solution cell, and raises another test's points."""
+    nb = answer(released(root), WRONG)
+    cell = nb.cells[_cell_index(nb, "test_double_hidden")]
+    cell.metadata["nbgrader"].update({"grade": False, "solution": True, "locked": False})
+    cell.metadata["nbgrader"].pop("points", None)
+    cell.source = "pass"
+    other = nb.cells[_cell_index(nb, "test_mean_abs")]
+    other.metadata["nbgrader"]["points"] = 100
+    write_nb(root, student, nb)
+
+
+def corrupt(root, student):
+    folder = submission_dir(root, student)
+    (folder / f"{UNIT}.ipynb").write_text('{"cells": [ {"cell_type": "code", "sour')
+
+
+def empty(root, student):
+    folder = submission_dir(root, student)
+    (folder / f"{UNIT}.ipynb").write_bytes(b"")
+
+
+def old_format(root, student):
+    folder = submission_dir(root, student)
+    (folder / f"{UNIT}.ipynb").write_text(json.dumps(
+        {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}))
+
+
+def renamed(root, student):
+    write_nb(root, student, answer(released(root), CORRECT), name="my_work (1).ipynb")
+
+
+def ambiguous(root, student):
+    write_nb(root, student, answer(released(root), CORRECT), name="try1.ipynb")
+    write_nb(root, student, answer(released(root), WRONG), name="try2.ipynb")
+
+
+def missing(root, student):
+    submission_dir(root, student)
+
+
+SUBMISSIONS = {
+    "good": good, "partial": partial, "blank": blank, "warns": warns,
+    "transformer": transformer, "hidden_transformer": hidden_transformer,
+    "numpy_beside": numpy_beside, "reads_secrets": reads_secrets,
+    "writes_gradebook": writes_gradebook, "exits": exits, "loops": loops,
+    "loops_deaf": loops_deaf, "memory_bomb": memory_bomb, "fork_bomb": fork_bomb,
+    "disk_filler": disk_filler, "network": network, "monkeypatch": monkeypatch,
+    "sneaky_monkeypatch": sneaky_monkeypatch, "floods": floods, "giant_output": giant_output, "pastes": pastes,
+    "edits_tests": edits_tests, "deletes_tests": deletes_tests, "retags_tests": retags_tests,
+    "corrupt": corrupt, "empty": empty, "old_format": old_format, "renamed": renamed,
+    "ambiguous": ambiguous, "missing": missing,
+}
+
+# What each submission must get: (status, auto score). Wrong answers score 0; "partial" keeps the
+# 3 points of double; the tampering ones get 0 whatever their answers were.
+EXPECTED = {
+    "good": ("graded", 4.0), "partial": ("graded", 3.0), "blank": ("graded", 0.0),
+    "warns": ("graded", 4.0), "transformer": ("tampered", 0.0),
+    "hidden_transformer": ("tampered", 0.0), "numpy_beside": ("graded", 0.0),
+    "reads_secrets": ("graded", 0.0), "writes_gradebook": ("graded", 0.0),
+    "exits": ("crashed", 0.0), "loops": ("timed_out", 1.0), "loops_deaf": ("timed_out", 0.0),
+    "memory_bomb": ("graded", 0.0), "fork_bomb": ("graded", 0.0), "disk_filler": ("graded", 0.0),
+    "network": ("graded", 0.0),
+    "monkeypatch": ("tampered", 0.0), "sneaky_monkeypatch": ("tampered", 0.0),
+    "floods": ("graded", 4.0), "giant_output": ("timed_out", 0.0), "pastes": ("graded", 0.0),
+    "edits_tests": ("graded", 0.0), "deletes_tests": ("graded", 0.0),
+    "retags_tests": ("graded", 0.0), "corrupt": ("invalid", 0.0), "empty": ("invalid", 0.0),
+    "old_format": ("invalid", 0.0), "renamed": ("graded", 4.0), "ambiguous": ("invalid", 0.0),
+    "missing": ("missing", 0.0),
+}
+
+
+def write_all(root, students=None):
+    """Write the submissions of ``students`` (default: the whole corpus) into the course."""
+    for student in students or SUBMISSIONS:
+        SUBMISSIONS[student](root, student)
+
+
+def copy_course(source, target):
+    shutil.copytree(source, target)
+    return Path(target)

@@ -1,0 +1,379 @@
+"""The corpus of hostile and broken submissions, graded in one batch with real kernels.
+
+One module-scoped batch grades every submission of ``tests/hostile/corpus.py`` together with
+honest ones. Each hostile submission then has its own test: it earns nothing it should not,
+with the evidence of why. Shared tests check the whole batch: it finished, the honest students
+kept their scores, the gradebook holds no trace of student code, the submitted files are
+unchanged, no sandboxed process is left, and no message reveals hidden tests.
+The static scan has fast tests of its own at the end (no kernel).
+"""
+import hashlib
+import socket
+import sqlite3
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import grading, results, sandbox, tamper_scan
+from tests.hostile import corpus
+
+UNIT = corpus.UNIT
+HOSTILE = [s for s in corpus.SUBMISSIONS if s not in ("good", "partial", "blank")]
+
+
+def tree_hash(folder):
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def sandbox_processes():
+    """Processes running as one of the grader's sandbox users."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if grading.UID_BASE <= entry.stat().st_uid < grading.UID_BASE + 100_000:
+                    found.append(entry.name)
+            except FileNotFoundError:
+                pass
+    return found
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """Grade the whole corpus once (2 workers, 5 s per cell, 2 GiB per kernel)."""
+    if sandbox.isolation_mode() == "none":
+        pytest.skip("no sandbox possible on this machine")
+    root = corpus.make_course(tmp_path_factory.mktemp("hostile") / "course", timeout=5)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.setblocking(False)
+    corpus.write_all(root, [s for s in corpus.SUBMISSIONS if s != "network"])
+    corpus.network(root, "network", port=listener.getsockname()[1])
+    submitted = root / "autograder" / "submitted"
+    before = tree_hash(submitted)
+    outcome = grading.grade_all(course_root=root, workers=2, progress=False, notebook_timeout=60,
+                                limits=sandbox.Limits(memory_bytes=2 * 2**30, cpu_seconds=60))
+    try:
+        listener.accept()
+        connections = 1
+    except BlockingIOError:
+        connections = 0
+    listener.close()
+    return {"root": root, "results": {r.student: r for r in outcome}, "before": before,
+            "after": tree_hash(submitted), "connections": connections,
+            "leftover": sandbox_processes()}
+
+
+def outputs(batch, student):
+    """All text the student's executed notebook printed (autograded copy)."""
+    path = batch["root"] / "autograder" / "autograded" / student / UNIT / f"{UNIT}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    texts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            texts.append(output.get("text", "") + output.get("evalue", ""))
+    return "\n".join(texts)
+
+
+def gradebook_scores(root, student):
+    """grade id -> (auto score, max score) of a student's submission, read through nbgrader."""
+    with Gradebook("sqlite:///" + str(root / "autograder" / "gradebook.db"), "nnfs") as gradebook:
+        grades = gradebook.find_submission_notebook(UNIT, UNIT, student).grades
+        return {g.name: (g.auto_score, g.max_score) for g in grades}
+
+
+# ---- the whole batch ------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_batch_finishes_with_a_record_for_everyone(batch):
+    """Does one batch with every hostile submission finish, with a record on disk for each student?"""
+    on_disk = {r.student: r for r in results.read_all(batch["root"])}
+    assert set(on_disk) == set(corpus.SUBMISSIONS)
+    assert all(r.status in results.STATUSES for r in on_disk.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", ["good", "partial", "blank"])
+def test_honest_students_keep_their_scores(batch, student):
+    """Do honest students graded beside the hostile ones get exactly their scores?"""
+    record = batch["results"][student]
+    assert (record.status, record.score) == corpus.EXPECTED[student]
+    assert record.max_score == corpus.MAX_SCORE
+    assert record.reason == "" and record.repairs == ()
+
+
+@pytest.mark.slow
+def test_originals_are_unmodified(batch):
+    """Are the submitted files byte for byte what they were before grading?"""
+    assert batch["after"] == batch["before"]
+
+
+@pytest.mark.slow
+def test_gradebook_holds_what_the_grader_computed(batch):
+    """Does the gradebook hold, for every student, the scores of the record (and nothing planted)?"""
+    root = batch["root"]
+    with sqlite3.connect(root / "autograder" / "gradebook.db") as con:
+        tables = {row[0] for row in con.execute("select name from sqlite_master where type='table'")}
+    assert "pwned" not in tables
+    for student, record in batch["results"].items():
+        scores = gradebook_scores(root, student)
+        assert all((auto or 0.0) <= top for auto, top in scores.values()), student
+        auto = sum(scores[c.grade_id][0] or 0.0 for c in record.checks)
+        assert auto == pytest.approx(record.score), student
+
+
+@pytest.mark.slow
+def test_no_sandboxed_process_survives(batch):
+    """Is every process started by students' kernels (fork bomb included) gone after the batch?"""
+    assert batch["leftover"] == []
+
+
+@pytest.mark.slow
+def test_messages_never_reveal_hidden_tests(batch):
+    """Do the per-check messages stay free of hidden test code, hidden inputs and tracebacks?"""
+    for record in batch["results"].values():
+        for check in record.checks:
+            for secret in ("BEGIN HIDDEN", "check_function(", "-7.25", "Traceback", "File \""):
+                assert secret not in check.message, (record.student, check.message)
+
+
+# ---- one test per hostile submission --------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", HOSTILE)
+def test_hostile_submission_earns_nothing_extra(batch, student):
+    """Does each hostile or broken submission get its expected status, and no more points than due?"""
+    record = batch["results"][student]
+    status, score = corpus.EXPECTED[student]
+    assert record.status == status, record.reason
+    assert record.score == pytest.approx(score)
+    assert record.max_score == corpus.MAX_SCORE
+    if status != results.GRADED:
+        assert record.reason
+
+
+@pytest.mark.slow
+def test_transformer_that_blanks_cells(batch):
+    """Is an input transformer that blanks later cells caught and scored 0?"""
+    for student in ("transformer", "hidden_transformer"):
+        record = batch["results"][student]
+        assert record.status == results.TAMPERED
+        assert all(not c.passed for c in record.checks)
+
+
+@pytest.mark.slow
+def test_runtime_guard_catches_what_the_scan_misses(batch):
+    """Is monkeypatching through plain variables (invisible to the scan) caught by the kernel guard?"""
+    record = batch["results"]["sneaky_monkeypatch"]
+    assert record.status == results.TAMPERED
+    assert "numpy.allclose was replaced" in record.reason
+
+
+@pytest.mark.slow
+def test_numpy_beside_the_notebook_is_never_used(batch):
+    """Is a numpy.py beside the notebook ignored (listed) so wrong answers still fail?"""
+    record = batch["results"]["numpy_beside"]
+    assert any("numpy.py" in r for r in record.repairs)
+    assert record.score == 0.0 and all("CheckFailed" in c.message for c in record.checks)
+
+
+@pytest.mark.slow
+def test_reading_solutions_gradebook_and_others(batch):
+    """Does code that opens solutions/, the gradebook and another student's notebook find nothing?"""
+    text = outputs(batch, "reads_secrets")
+    assert text.count("FileNotFoundError") == 4
+    assert corpus.SECRET_MARK not in text
+    assert batch["results"]["reads_secrets"].score == 0.0
+
+
+@pytest.mark.slow
+def test_writing_the_gradebook(batch):
+    """Does code that writes the gradebook with sqlite fail, leaving its own scores at 0?"""
+    text = outputs(batch, "writes_gradebook")
+    assert "gradebook: OperationalError" in text and "WROTE" not in text
+    scores = gradebook_scores(batch["root"], "writes_gradebook")
+    assert all((auto or 0.0) == 0.0 for auto, _ in scores.values())
+
+
+@pytest.mark.slow
+def test_os_exit(batch):
+    """Is a kernel killed by os._exit reported as crashed, with the cells after it failed?"""
+    record = batch["results"]["exits"]
+    assert record.status == results.CRASHED
+    assert all(c.message.startswith("NotRun") for c in record.checks)
+
+
+@pytest.mark.slow
+def test_infinite_loops(batch):
+    """Are an interruptible loop and a loop deaf to interrupts both stopped, keeping other points fairly?"""
+    loops, deaf = batch["results"]["loops"], batch["results"]["loops_deaf"]
+    assert loops.status == deaf.status == results.TIMED_OUT
+    assert [c.passed for c in loops.checks] == [False, False, True]
+    assert all(c.message.startswith("NotRun") for c in deaf.checks)
+
+
+@pytest.mark.slow
+def test_memory_bomb(batch):
+    """Does a memory bomb hit the kernel's memory limit (MemoryError) without hurting the batch?"""
+    assert "stopped at" in outputs(batch, "memory_bomb")
+    assert batch["results"]["memory_bomb"].score == 0.0
+
+
+@pytest.mark.slow
+def test_fork_bomb(batch):
+    """Does a fork bomb stop at the process limit, and leave no process behind?"""
+    assert "fork stopped after" in outputs(batch, "fork_bomb")
+    assert batch["leftover"] == []
+
+
+@pytest.mark.slow
+def test_disk_filler(batch):
+    """Does writing files without end stop at the scratch space's cap, far below the disk's size?"""
+    text = outputs(batch, "disk_filler")
+    assert "disk stopped after" in text
+    written = int(text.split("disk stopped after")[1].split()[0])
+    assert written <= sandbox.Limits().disk_bytes // 2**20
+
+
+@pytest.mark.slow
+def test_network_call(batch):
+    """Does a network call (grader's loopback, gateway, internet) fail without reaching the listener?"""
+    text = outputs(batch, "network")
+    assert text.count("OSError") + text.count("gaierror") + text.count("ConnectionRefusedError") >= 3
+    assert batch["connections"] == 0
+
+
+@pytest.mark.slow
+def test_monkeypatching_comparisons(batch):
+    """Is replacing numpy's and nnlib's comparison functions caught, scoring 0 though the tests 'passed'?"""
+    record = batch["results"]["monkeypatch"]
+    assert record.status == results.TAMPERED and record.score == 0.0
+    assert "np.allclose" in record.reason
+
+
+@pytest.mark.slow
+def test_megabytes_of_output(batch):
+    """Is 20 MB of printing cut down, with the correct answers keeping their points?"""
+    record = batch["results"]["floods"]
+    path = batch["root"] / "autograder" / "autograded" / "floods" / UNIT / f"{UNIT}.ipynb"
+    assert path.stat().st_size < 1_000_000
+    assert record.score == corpus.MAX_SCORE
+    assert any("output" in r for r in record.repairs)
+
+
+@pytest.mark.slow
+def test_one_giant_output(batch):
+    """Is a single 100 MB output refused (kernel stopped, later cells 0) instead of filling the grader?"""
+    record = batch["results"]["giant_output"]
+    assert record.status == results.TIMED_OUT and "output" in record.reason
+    assert all(c.message.startswith("NotRun") for c in record.checks)
+
+
+@pytest.mark.slow
+def test_copy_pasted_cells(batch):
+    """Does pasting a second answer cell and a second test cell gain nothing?"""
+    record = batch["results"]["pastes"]
+    assert record.score == 0.0 and len(record.checks) == 3
+    assert sum("pasted copy" in r for r in record.repairs) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student, words", [("edits_tests", "had been edited"),
+                                            ("deletes_tests", "was missing"),
+                                            ("retags_tests", "grading settings")])
+def test_tampered_test_cells_are_restored(batch, student, words):
+    """Are edited, deleted and re-tagged test cells restored, so wrong answers still fail them all?"""
+    record = batch["results"][student]
+    assert any(words in r for r in record.repairs)
+    assert [c.grade_id for c in record.checks] == ["test_double", "test_double_hidden", "test_mean_abs"]
+    assert not any(c.passed for c in record.checks)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", ["corrupt", "empty", "old_format", "ambiguous", "missing"])
+def test_unreadable_submissions(batch, student):
+    """Are corrupt, empty, old-format, ambiguous and missing notebooks rejected with a reason and 0 points?"""
+    record = batch["results"][student]
+    assert record.status in (results.INVALID, results.MISSING)
+    assert record.reason and record.score == 0.0
+    assert gradebook_scores(batch["root"], student)  # the gradebook has its zeros too
+
+
+@pytest.mark.slow
+def test_warning_keeps_its_points(batch):
+    """Does a correct answer that prints a warning keep full marks?"""
+    record = batch["results"]["warns"]
+    assert record.status == results.GRADED and record.score == corpus.MAX_SCORE
+
+
+# ---- the static scan on its own (fast) ------------------------------------------------------------
+
+def scan(code, release_cells=None):
+    """Findings for one student cell placed in a notebook with the fixture's setup and test cells."""
+    release = corpus.source_notebook()
+    nb = corpus.answer(release, {"double": code})
+    return tamper_scan.scan_notebook(nb, release)
+
+
+@pytest.mark.parametrize("code, words", [
+    ("get_ipython().ast_transformers.append(None)", "get_ipython"),
+    ("import ctypes", "imports ctypes"),
+    ("import inspect", "imports inspect"),
+    ("from IPython.display import get_ipython as g", "imports get_ipython"),
+    ("import sys\nsys.modules['numpy'] = None", "sys.modules"),
+    ("import sys\nf = sys._getframe(1)", "sys._getframe"),
+    ("def double(x):\n    return x.__class__.__bases__", "__class__"),
+    ("np.allclose = lambda *a, **k: True", "np.allclose"),
+    ("setattr(np, 'isclose', print)", "setattr"),
+    ("def check_close(*a, **k):\n    return True", "redefines check_close"),
+    ("float = int", "redefines float"),
+    ("exec('x = 1')", "exec"),
+    ("print(In[-1])", "uses In"),
+    ("print(_i3)", "input history"),
+    ("%load_ext something", "%load_ext"),
+    ("import threading", "threading"),
+    ("def f():\n    global check_function\n    check_function = None", "rebinds check_function"),
+])
+def test_scan_flags_tampering(code, words):
+    """Does the static scan flag each way of reaching the grading machinery?"""
+    assert any(words in finding for finding in scan(code)), scan(code)
+
+
+@pytest.mark.parametrize("code", [
+    corpus.CORRECT["double"],
+    "import numpy as np\nfrom nnlib.checks import check_close\n" + corpus.CORRECT["double"],
+    "%matplotlib inline\nimport matplotlib.pyplot as plt\n" + corpus.CORRECT["double"],
+    "from IPython.display import display\nfor _i in range(3):\n    display(_i)\n" + corpus.CORRECT["double"],
+    "import warnings\nwarnings.warn('careful')\n" + corpus.CORRECT["double"],
+    "class Layer:\n    def __init__(self):\n        super().__init__()\n        self.W = np.zeros(2)\n",
+    "def double(x):\n    print(double.__name__)\n    return 2 * np.asarray(x, dtype=float)",
+    "def double(x)\n    return 2",  # a syntax error fails when run; it is not tampering
+])
+def test_scan_accepts_ordinary_answers(code):
+    """Does the static scan leave ordinary answers alone (imports again, plots, display, warnings)?"""
+    assert scan(code) == []
+
+
+def test_scan_accepts_every_real_unit():
+    """Do the real units' own solutions and releases pass the scan (no false alarm on course code)?"""
+    root = Path(__file__).resolve().parent.parent
+    units = grading.assignments.units(root)
+    if not units:
+        pytest.skip("no units in solutions/ yet")
+    for unit in units:
+        release_path = root / "course" / unit / f"{unit}.ipynb"
+        if not release_path.is_file():
+            continue
+        release = nbformat.read(release_path, as_version=4)
+        source = nbformat.read(root / "solutions" / unit / f"{unit}.ipynb", as_version=4)
+        answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+                   if c.metadata.get("nbgrader", {}).get("solution")}
+        assert tamper_scan.scan_notebook(corpus.answer(release, answers), release) == [], unit
