@@ -283,9 +283,10 @@ def build_parser():
                      help="only this student (repeat for several)")
 
     sub = step("export", "write the grades CSV",
-               "Write autograder/grades.csv: one row per student; per unit its auto-graded score, its "
-               "status and a column per question (grade id); then total, max total and the points "
-               "waiting for hand grading. Missing work is an empty cell with the status 'missing'. "
+               "Write autograder/grades.csv: one row per student; per unit its score (the auto-graded "
+               "points, plus the written answers once graded by hand in the formgrader), its status and a "
+               "column per question (grade id); then total, max total and the points still waiting for "
+               "hand grading. Missing work is an empty cell with the status 'missing'. "
                "Columns keep their order from run to run.", do_export)
     sub.add_argument("--out", metavar="CSV", help="where to write it (default: autograder/grades.csv)")
 

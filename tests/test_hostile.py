@@ -7,7 +7,6 @@ kept their scores, the gradebook holds no trace of student code, the submitted f
 unchanged, no sandboxed process is left, and no message reveals hidden tests.
 The static scan has fast tests of its own at the end (no kernel).
 """
-import hashlib
 import socket
 import sqlite3
 from pathlib import Path
@@ -18,18 +17,10 @@ from nbgrader.api import Gradebook
 
 from autograder import grading, results, sandbox, tamper_scan
 from tests.hostile import corpus
+from tests.hostile.corpus import tree_hash
 
 UNIT = corpus.UNIT
 HOSTILE = [s for s in corpus.SUBMISSIONS if s not in ("good", "partial", "blank")]
-
-
-def tree_hash(folder):
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def sandbox_processes():

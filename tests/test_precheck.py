@@ -1,5 +1,4 @@
 """The pre-check: what it rejects, what it repairs (on a copy) and what it says."""
-import hashlib
 from pathlib import Path
 
 import nbformat
@@ -7,6 +6,7 @@ import pytest
 
 from autograder import precheck, results
 from tests.hostile import corpus
+from tests.hostile.corpus import tree_hash
 
 UNIT = corpus.UNIT
 
@@ -31,15 +31,6 @@ def check(root, student):
 
 def ids(nb):
     return [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
-
-
-def tree_hash(folder):
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def test_untouched_release_passes_without_repairs(root):
