@@ -95,6 +95,24 @@ def check_close(actual, expected, name, hint="", reveal=True):
     return array
 
 
+def call(fn, *args, name=None, where="", hint=""):
+    """``fn(*args)``, with any exception turned into a :class:`CheckFailed` a student can act on.
+
+    An untouched stub (NotImplementedError) is named as such; any other error is reported with
+    its type and message, ``where`` (e.g. "for an input of shape (2, 3)") and the ``hint``.
+    """
+    name = name or getattr(fn, "__name__", "your function")
+    try:
+        return fn(*args)
+    except CheckFailed:  # a check inside ``fn`` has already said what is wrong
+        raise
+    except NotImplementedError:
+        fail(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
+    except Exception as error:  # any student error becomes advice, never a bare traceback
+        place = f" {where}" if where else ""
+        fail(f"{name} raised {type(error).__name__}: {error}{place}." + (f" {hint}" if hint else ""))
+
+
 def check_function(fn, reference, cases, name=None, mistakes=(), hint="", reveal=True, error_hint=""):
     """Check ``fn`` against ``reference`` on each case of arguments.
 
@@ -122,13 +140,7 @@ def check_function(fn, reference, cases, name=None, mistakes=(), hint="", reveal
         args = tuple(args)
         given = copy.deepcopy(args)
         where = f"for input {_inputs(args, reveal)}"
-        try:
-            result = fn(*given)
-        except NotImplementedError:
-            fail(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
-        except Exception as error:  # any student error becomes advice, never a bare traceback
-            advice = error_hint or hint
-            fail(f"{name} raised {type(error).__name__}: {error} {where}." + (f" {advice}" if advice else ""))
+        result = call(fn, *given, name=name, where=where, hint=error_hint or hint)
         for before, after in zip(args, given):
             if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
                 fail(f"{name} changed its input array in place {where}: work on a copy or build a new array.")

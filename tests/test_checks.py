@@ -159,3 +159,18 @@ def test_loops_are_found_in_for_and_while():
         with pytest.raises(CheckFailed):
             check_no_loops(looping)
     assert check_no_loops(lambda u, v: u @ v)
+
+
+def test_call_turns_errors_into_advice_and_passes_results_through():
+    """Does call() return the result, name an untouched stub, and report any other error with the hint?"""
+    from nnlib.checks import call
+
+    assert call(lambda z: z + 1, 1) == 2
+
+    def stub(z):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="stub is not written yet"):
+        call(stub, 1)
+    with pytest.raises(CheckFailed, match=r"raised ZeroDivisionError: .* for z = 0\. divide by something else"):
+        call(lambda z: 1 / z, 0, name="inverse", where="for z = 0", hint="divide by something else")
