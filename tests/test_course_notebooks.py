@@ -120,27 +120,34 @@ def test_released_notebook_hides_solutions_hidden_tests_and_model_answers(unit):
 # ---- through the real autograder ---------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def autograded(tmp_path_factory):
-    """Autograde, in a scratch course, the solutions notebook and the untouched released notebook of each unit.
-
-    Returns {unit: {"seconds": wall time of the solution's autograde, "course": scratch root}}.
-    """
+def scratch_course(tmp_path_factory):
+    """A scratch course holding the solutions, where units are released and autograded."""
     course = tmp_path_factory.mktemp("course")
     shutil.copy(ROOT / "nbgrader_config.py", course)
     (course / "autograder").mkdir()
     shutil.copytree(SOLUTIONS, course / "solutions")
-    timings = {}
-    for unit in UNITS:
+    return {"course": course, "seconds": {}}
+
+
+@pytest.fixture
+def autograded(scratch_course, unit):
+    """Autograde the solutions notebook and the untouched released notebook of ``unit``, once per unit.
+
+    Grading is done lazily, unit by unit, so that ``-k 04_losses`` grades that unit alone.
+    Returns {"course": scratch root, "seconds": {unit: wall time of the solution's autograde}}.
+    """
+    course, timings = scratch_course["course"], scratch_course["seconds"]
+    if unit not in timings:
         run_nbgrader(course, "generate_assignment", unit, "--force")
         for student, folder in (("solution", SOLUTIONS), ("untouched", COURSE)):
             target = course / "autograder" / "submitted" / student / unit
-            target.mkdir(parents=True)
+            target.mkdir(parents=True, exist_ok=True)
             shutil.copy(notebook_path(unit, folder), target / f"{unit}.ipynb")
         started = time.perf_counter()
         run_nbgrader(course, "autograde", unit, "--student=solution")
         timings[unit] = time.perf_counter() - started
         run_nbgrader(course, "autograde", unit, "--student=untouched")
-    return {"course": course, "seconds": timings}
+    return scratch_course
 
 
 def run_nbgrader(course, *args):
