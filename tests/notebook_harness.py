@@ -147,3 +147,21 @@ class Unit:
         failed = {o.grade_id: f"{o.error}: {o.message}" for o in outcomes.values() if not o.passed}
         assert not failed, f"a correct {', '.join(sorted(overrides))} was refused: {failed}"
         return outcomes
+
+
+class VisibleTests(Unit):
+    """A unit's grade cells as the student's notebook holds them: released, hidden tests removed.
+
+    The namespace is built from the solutions as in :class:`Unit` (reference answers, then the
+    overrides), so a catalogue can prove that a mistake is caught by a test the student can see
+    and run, not only by the hidden tests. Needs course/ released from the current solutions.
+    """
+
+    def __init__(self, unit):
+        super().__init__(unit)
+        self.released = Unit(unit, COURSE)
+
+    def cell(self, grade_id):
+        if grade_id in self.released.grade_ids():
+            return self.released.cell(grade_id)
+        return super().cell(grade_id)

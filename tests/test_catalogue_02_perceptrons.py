@@ -60,6 +60,18 @@ def output_first_sample_only(X, w, b):
     return int(first @ w + b > 0)
 
 
+def output_booleans(X, w, b):
+    """The comparison itself: True/False where the docstring promises the numbers 0 and 1."""
+    return np.asarray(X) @ w + b > 0
+
+
+def output_list_for_batch(X, w, b):
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        return int(X @ w + b > 0)
+    return [int(x @ w + b > 0) for x in X]
+
+
 def output_in_place(X, w, b):
     X *= w  # multiplies the caller's array
     return (X.sum(axis=-1) + b > 0).astype(int)
@@ -75,6 +87,8 @@ def output_in_place(X, w, b):
     pytest.param(output_w_first, "one sample per row", id="w-dot-X-batch"),
     pytest.param(output_first_sample_only, "shape", id="first-sample-only"),
     pytest.param(output_in_place, "in place", id="modifies-input"),
+    pytest.param(output_booleans, "booleans", id="booleans"),
+    pytest.param(output_list_for_batch, "numpy array", id="list-for-a-batch"),
 ])
 def test_wrong_perceptron_output_is_caught(wrong, message):
     """Do the perceptron_output cells reject this typical mistake and say what it is?"""
@@ -85,19 +99,15 @@ def output_list_comprehension(X, w, b):
     X = np.asarray(X, dtype=float)
     if X.ndim == 1:
         return 1 if sum(wi * xi for wi, xi in zip(w, X)) + b > 0 else 0
-    return [1 if float(np.dot(w, x)) + b > 0 else 0 for x in X]
+    return np.array([1 if float(np.dot(w, x)) + b > 0 else 0 for x in X])
 
 
 def output_heaviside(X, w, b):
     return np.heaviside(np.dot(X, w) + b, 0.0)
 
 
-def output_booleans(X, w, b):
-    return np.asarray(X) @ w + b > 0
-
-
-@pytest.mark.parametrize("right", [output_list_comprehension, output_heaviside, output_booleans],
-                         ids=["loop-and-lists", "heaviside", "booleans"])
+@pytest.mark.parametrize("right", [output_list_comprehension, output_heaviside],
+                         ids=["loop-into-array", "heaviside-floats"])
 def test_other_right_perceptron_output_earns_full_marks(right):
     """Does a right perceptron_output written another way pass every grade cell?"""
     UNIT.assert_accepted({"perceptron_output": right})
@@ -121,7 +131,7 @@ def test_perceptron_output_right_for_one_sample_only_earns_part_of_the_points():
                  id="bias-inside-w"),
     pytest.param({"w_or": np.array([1.0, 1.0]), "b_or": np.array([-0.5, -0.5])}, "test_gate_or", "one number",
                  id="bias-array"),
-    pytest.param({"w_and": np.zeros(2), "b_and": 0.0}, "test_gate_and", "Wrong on [(1, 1)]", id="placeholder-left"),
+    pytest.param({"w_and": np.zeros(2), "b_and": 0.5}, "test_gate_and", "only (1, 1) may give a positive sum", id="only-the-bias-changed"),
 ])
 def test_wrong_gate_weights_are_caught(overrides, grade_id, message):
     """Do the gate cells reject wrong or fragile weights and say which rows fail?"""
@@ -141,46 +151,46 @@ def test_right_and_wrong_or_earns_part_of_the_points():
 
 
 # ---------------------------------------------------------------- perceptron_update
-def update_sign_flipped(w, b, x, y, lr=1.0):
+def update_sign_flipped(x, y, w, b, lr=1.0):
     error = _predict(x, w, b) - y
     return w + lr * error * x, b + lr * error
 
 
-def update_without_lr(w, b, x, y, lr=1.0):
+def update_without_lr(x, y, w, b, lr=1.0):
     error = y - _predict(x, w, b)
     return w + error * x, b + error
 
 
-def update_delta_rule(w, b, x, y, lr=1.0):
+def update_delta_rule(x, y, w, b, lr=1.0):
     error = y - _z(x, w, b)
     return w + lr * error * x, b + lr * error
 
 
-def update_forgets_bias(w, b, x, y, lr=1.0):
+def update_forgets_bias(x, y, w, b, lr=1.0):
     return w + lr * (y - _predict(x, w, b)) * x, b
 
 
-def update_bias_sign(w, b, x, y, lr=1.0):
+def update_bias_sign(x, y, w, b, lr=1.0):
     error = y - _predict(x, w, b)
     return w + lr * error * x, b - lr * error
 
 
-def update_in_place(w, b, x, y, lr=1.0):
+def update_in_place(x, y, w, b, lr=1.0):
     error = y - _predict(x, w, b)
     w += lr * error * x
     return w, b + lr * error
 
 
-def update_always_by_target(w, b, x, y, lr=1.0):
+def update_always_by_target(x, y, w, b, lr=1.0):
     return w + lr * y * x, b + lr * y
 
 
-def update_by_target_sign(w, b, x, y, lr=1.0):
+def update_by_target_sign(x, y, w, b, lr=1.0):
     step = lr if y == 1 else -lr  # right on mistakes, but also moves when the answer is right
     return w + step * x, b + step
 
 
-def update_returns_w_only(w, b, x, y, lr=1.0):
+def update_returns_w_only(x, y, w, b, lr=1.0):
     return w + lr * (y - _predict(x, w, b)) * x
 
 
@@ -193,14 +203,14 @@ def update_returns_w_only(w, b, x, y, lr=1.0):
     pytest.param(update_in_place, "in place", id="w-plus-equals"),
     pytest.param(update_always_by_target, "y - y_hat", id="updates-when-right"),
     pytest.param(update_by_target_sign, "must change nothing", id="moves-on-right-answers"),
-    pytest.param(update_returns_w_only, "shape", id="returns-w-only"),
+    pytest.param(update_returns_w_only, "pair (w_new, b_new)", id="returns-w-only"),
 ])
 def test_wrong_perceptron_update_is_caught(wrong, message):
     """Do the perceptron_update cells reject this typical mistake and say what it is?"""
     UNIT.assert_caught({"perceptron_update": wrong}, grade_ids=UPDATE_CELLS, message_contains=message)
 
 
-def update_with_branch(w, b, x, y, lr=1.0):
+def update_with_branch(x, y, w, b, lr=1.0):
     predicted = 1 if float(np.dot(w, x)) + b > 0 else 0
     if predicted == y:
         return np.array(w, dtype=float), b
@@ -208,7 +218,7 @@ def update_with_branch(w, b, x, y, lr=1.0):
     return np.add(w, step * np.asarray(x)), b + step
 
 
-def update_as_list(w, b, x, y, lr=1.0):
+def update_as_list(x, y, w, b, lr=1.0):
     error = y - _predict(x, w, b)
     return [np.asarray(w) + lr * error * np.asarray(x), b + lr * error]
 
