@@ -39,3 +39,18 @@ c.IgnorePattern.pattern = r"(?m)^.*Warning: "
 
 # Released notebooks must not carry the instructor's outputs.
 c.ClearOutput.enabled = True
+
+# `nbgrader validate` cuts every line of a failure at Validator.width - 3 characters (90 by default),
+# which cut the checks' hints in half. A check's message is one line of at most 300 characters
+# (nnlib.checks.MESSAGE_LIMIT), printed as "    CheckFailed: <message>": this width keeps it whole.
+c.Validator.width = 320
+
+# The formgrader takes MathJax from this Jupyter server (the jupyter-server-mathjax package), not from
+# the internet, so formulas in written answers render offline: autograder/templates/formgrade/ holds
+# the MathJax macro that replaces nbconvert's; nbgrader's own formgrader templates stay first.
+import nbgrader  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = [
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
+    os.path.join(ROOT, "autograder", "templates"),
+]

@@ -13,6 +13,11 @@ from pathlib import Path
 
 from autograder.release import ROOT
 
+
+class UsageError(Exception):
+    """The step was called wrongly (a path that does not exist, an unknown unit or student):
+    main prints the step's own usage with the message and exits 2."""
+
 EXAMPLES = {
     "release": """examples:
   python -m autograder release                 release every unit and build the student bundle
@@ -50,24 +55,59 @@ def shown(path):
 
 
 def score_table(records):
-    """Lines of a table: student, unit, status, score and the reason when there is one."""
+    """Lines of a table: student, unit, status, score and the reason, for every collected submission.
+
+    Units a student handed nothing in for (status missing) are listed after the table, per student.
+    """
+    from autograder import results
     from autograder.export import number
-    if not records:
-        return ["(nothing was graded)"]
-    width = max(7, *(len(r.student) for r in records))
-    unit_width = max(4, *(len(r.unit) for r in records))
-    lines = [f"{'student':<{width}}  {'unit':<{unit_width}}  {'status':<10}  {'score':>9}  reason",
-             f"{'-' * width}  {'-' * unit_width}  {'-' * 10}  {'-' * 9}  {'-' * 6}"]
+    shown_records = [r for r in records if r.status != results.MISSING]
+    lines = []
+    if shown_records:
+        width = max(7, *(len(r.student) for r in shown_records))
+        unit_width = max(4, *(len(r.unit) for r in shown_records))
+        lines += [f"{'student':<{width}}  {'unit':<{unit_width}}  {'status':<10}  {'score':>9}  reason",
+                  f"{'-' * width}  {'-' * unit_width}  {'-' * 10}  {'-' * 9}  {'-' * 6}"]
+        for r in shown_records:
+            score = f"{number(r.score)}/{number(r.max_score)}"
+            reason = r.reason if len(r.reason) <= 70 else r.reason[:67] + "..."
+            lines.append(f"{r.student:<{width}}  {r.unit:<{unit_width}}  {r.status:<10}  {score:>9}  {reason}")
+    missing = {}
     for r in records:
-        score = f"{number(r.score)}/{number(r.max_score)}"
-        reason = r.reason if len(r.reason) <= 70 else r.reason[:67] + "..."
-        lines.append(f"{r.student:<{width}}  {r.unit:<{unit_width}}  {r.status:<10}  {score:>9}  {reason}")
+        if r.status == results.MISSING:
+            missing.setdefault(r.student, []).append(r.unit)
+    if missing:
+        lines.append("missing (nothing collected): " + "; ".join(
+            f"{student}: {', '.join(units)}" for student, units in sorted(missing.items())))
+    return lines or ["(nothing was graded)"]
+
+
+def grade_counts(records):
+    """Sentences that count the graded records exactly, per status.
+
+    Examples: "2 submission(s) checked: 1 graded, 1 invalid." and "6 missing: nothing was collected
+    for that student and unit."
+    """
+    import collections
+
+    from autograder import results
+    counts = collections.Counter(r.status for r in records)
+    checked = len(records) - counts[results.MISSING]
+    per_status = ", ".join(f"{counts[s]} {s}" for s in results.STATUSES if counts[s] and s != results.MISSING)
+    lines = [f"{checked} submission(s) checked" + (f": {per_status}." if per_status else ".")]
+    if counts[results.MISSING]:
+        lines.append(f"{counts[results.MISSING]} missing: nothing was collected for that student and unit.")
+    problems = sum(counts[s] for s in results.PROBLEM_STATUSES)
+    if problems:
+        lines.append(f"{problems} need(s) attention ({', '.join(results.PROBLEM_STATUSES)}): see the reasons above.")
     return lines
 
 
 # ----------------------------------------------------------------------------- steps
 
 def do_release(args):
+    from tqdm import tqdm
+
     from autograder import bundle, release
     root = Path(args.course_root)
     solutions = root / "solutions"
@@ -77,18 +117,26 @@ def do_release(args):
         return 1
     unknown = [u for u in args.units if u not in available]
     if unknown:
-        print(f"Unknown unit(s): {', '.join(unknown)}. Units in {shown(solutions)}: {', '.join(available)}.")
-        return 2
+        raise UsageError(f"unknown unit(s): {', '.join(unknown)}. Units in {shown(solutions)}: "
+                         f"{', '.join(available)}.")
+    chosen = args.units or available
     try:
-        for folder in release.release(args.units or None, dest=root / "course", solutions=solutions):
-            print(f"released {shown(folder)}")
+        with tqdm(chosen, desc="releasing", unit="unit", file=sys.stderr,
+                  disable=args.no_progress) as bar:
+            for unit in bar:
+                bar.set_postfix_str(unit)
+                for folder in release.release([unit], dest=root / "course", solutions=solutions):
+                    bar.write(f"released {shown(folder)}", file=sys.stdout)
         if not args.no_bundle:
+            print("building the student bundle (course/, nnlib/ and the set-up) and checking it for leaks ...",
+                  flush=True)
             path = bundle.build_bundle(root, args.out)
             for line in bundle.describe(path, root):
                 print(line)
     except (release.ReleaseError, bundle.BundleError) as error:
         print(f"release failed: {error}")
         return 1
+    print("Students keep their work in their own folder (my-work/), which a release never touches.")
     print("Next: give the bundle to the students; after the deadline, "
           "python -m autograder collect <their submissions: a folder or the LMS zip>")
     return 0
@@ -98,6 +146,8 @@ def do_collect(args):
     from autograder import collect
     try:
         report = collect.collect(args.source, args.course_root)
+    except collect.WrongSource as error:
+        raise UsageError(str(error)) from None
     except collect.CollectError as error:
         print(f"collect refused: {error}")
         return 1
@@ -114,19 +164,37 @@ def _submitted_students(root):
 
 
 def do_grade(args):
-    from autograder import grading, results
+    from autograder import assignments, late, results
     root = Path(args.course_root)
-    present = _submitted_students(root)
+    units = assignments.units(root)
+    unknown_units = [u for u in args.unit if u not in units]
+    if unknown_units:
+        raise UsageError(f"unknown unit(s): {', '.join(unknown_units)}. Units: {', '.join(units) or 'none'}.")
+    folders = _submitted_students(root)
+    # A folder named like a unit is a collect gone wrong (the course collected as submissions).
+    not_students = [s for s in folders if s in units]
+    present = [s for s in folders if s not in units]
+    for name in not_students:
+        print(f"skipped {shown(root / 'autograder' / 'submitted' / name)}: it is named like a unit, not a "
+              "student (remove it; collect takes students' submissions)")
     if not present:
         print(f"No submissions found in {shown(root / 'autograder' / 'submitted')}: "
               "did you run collect? (python -m autograder collect SOURCE)")
         return 1
     unknown = [s for s in args.student if s not in present]
     if unknown:
-        print(f"No submissions from {', '.join(unknown)} in {shown(root / 'autograder' / 'submitted')}.")
-        return 2
+        raise UsageError(f"no submissions from {', '.join(unknown)} in "
+                         f"{shown(root / 'autograder' / 'submitted')} (students: {', '.join(present)}).")
     try:
-        records = grading.grade_all(students=args.student or None, units=args.unit or None,
+        dates = late.apply_due_dates(root, units)
+    except late.DueDateError as error:
+        raise UsageError(str(error)) from None
+    if dates:
+        print("Due dates (from " + shown(late.due_file(root)) + "): " + ", ".join(
+            f"{unit} {late.shown_time(due)}" for unit, due in sorted(dates.items())))
+    from autograder import grading  # the engine: imported only once there is something to grade
+    try:
+        records = grading.grade_all(students=args.student or present, units=args.unit or None,
                                     workers=args.workers, progress=not args.no_progress,
                                     course_root=root, unsafe=args.unsafe)
     except (grading.GradingError, RuntimeError) as error:
@@ -134,15 +202,17 @@ def do_grade(args):
         return 1
     for line in score_table(records):
         print(line)
-    problems = [r for r in records if r.status in results.PROBLEM_STATUSES]
-    print(f"Graded {len(records)} submission(s); {len(problems)} need attention (status other than "
-          "graded or missing)." if records else "Nothing to grade for that selection.")
+    if not records:
+        print("Nothing to grade for that selection.")
+    for line in grade_counts(records) if records else []:
+        print(line)
     print(f"Results: {shown(results.results_dir(root))}/<student>/<unit>.json; "
           f"graded notebooks: {shown(root / 'autograder' / 'autograded')}; "
           f"gradebook: {shown(root / 'autograder' / 'gradebook.db')}")
     print("Written answers are graded by hand in the formgrader (JupyterLab > Nbgrader > Formgrader).")
     print("Next: python -m autograder feedback")
-    return 1 if problems or not records else 0
+    problems = [r for r in records if r.status in results.PROBLEM_STATUSES]
+    return 1 if problems or not records or not_students else 0
 
 
 def _need_results(root, step):
@@ -158,10 +228,12 @@ def do_feedback(args):
     from autograder import feedback
     if not _need_results(args.course_root, "feedback"):
         return 1
+    from autograder import results
+    graded = sorted({r.student for r in results.read_all(args.course_root)})
+    unknown = [s for s in args.student if s not in graded]
+    if unknown:
+        raise UsageError(f"no results for {', '.join(unknown)} (students with results: {', '.join(graded)}).")
     pages = feedback.write_feedback(args.course_root, students=args.student or None)
-    if not pages:
-        print(f"No results for {', '.join(args.student)}.")
-        return 1
     for page in pages:
         print(f"wrote {shown(page)}")
     print(f"{len(pages)} feedback page(s) in {shown(feedback.feedback_dir(args.course_root))}/<student>/index.html: "
@@ -191,17 +263,16 @@ def do_report(args):
 
 
 def do_demo(args):
-    from autograder import demo, examples, grading, release
+    from autograder import demo, examples, release
     solutions = Path(args.course_root) / "solutions"
     available = (release.units(solutions) if solutions.is_dir() else []) + [examples.SAMPLE_UNIT.name]
     unknown = [u for u in args.unit if u not in available]
     if unknown:
-        print(f"Unknown unit(s): {', '.join(unknown)}. Units the demo can use: {', '.join(available)}.")
-        return 2
+        raise UsageError(f"unknown unit(s): {', '.join(unknown)}. Units the demo can use: {', '.join(available)}.")
     try:
         demo.run_demo(work=args.work, units=args.unit or None, workers=args.workers,
                       progress=not args.no_progress, unsafe=args.unsafe, source_root=args.course_root)
-    except (demo.DemoError, ValueError, grading.GradingError) as error:
+    except (demo.DemoError, ValueError, RuntimeError) as error:  # GradingError is a RuntimeError
         print(f"demo could not run: {error}")
         return 1
     return 0
@@ -226,6 +297,7 @@ def build_parser():
         epilog=f"Run `{prog} STEP --help` for the details and examples of a step.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     steps = parser.add_subparsers(dest="step", metavar="STEP", required=True)
+    parser.step_parsers = {}
 
     def step(name, summary, description, handler):
         wrapped = "\n\n".join(textwrap.fill(part, 88) for part in description.split("\n\n"))
@@ -233,6 +305,7 @@ def build_parser():
                                formatter_class=argparse.RawDescriptionHelpFormatter)
         _course_root_option(sub)
         sub.set_defaults(handler=handler)
+        parser.step_parsers[name] = sub
         return sub
 
     sub = step("release", "make course/ from solutions/ and the student bundle",
@@ -244,6 +317,7 @@ def build_parser():
     sub.add_argument("units", nargs="*", metavar="UNIT", help="units to release (default: all in solutions/)")
     sub.add_argument("--no-bundle", action="store_true", help="only regenerate course/")
     sub.add_argument("--out", metavar="ZIP", help="where to write the bundle (default: dist/nnfs-course-student.zip)")
+    sub.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     sub = step("collect", "copy submissions from a folder or an LMS zip into autograder/submitted/",
                "Copy every notebook from SOURCE into autograder/submitted/<student>/<unit>/<unit>.ipynb "
@@ -312,14 +386,21 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run one step; return its exit code."""
+    """Run one step; return its exit code (usage errors exit 2 with the step's own usage)."""
     parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    args, extra = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    # A mistyped option belongs to the step: answer with the step's usage, not the top-level one.
+    step_parser = parser.step_parsers[args.step]
+    if extra:
+        step_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not (Path(args.course_root) / "nbgrader_config.py").is_file():
-        parser.error(f"{args.course_root} has no nbgrader_config.py: pass the course folder with --course-root")
+        step_parser.error(f"{args.course_root} has no nbgrader_config.py: pass the course folder with --course-root")
     if getattr(args, "workers", None) is not None and args.workers < 1:
-        parser.error("--workers must be at least 1")
-    return args.handler(args)
+        step_parser.error("--workers must be at least 1")
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        step_parser.error(str(error))
 
 
 if __name__ == "__main__":

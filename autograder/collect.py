@@ -39,8 +39,10 @@ import re
 import stat
 import unicodedata
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
+from autograder import late
 from autograder.release import ROOT
 
 # Caps against zip bombs and runaway folders. A notebook with plots is a few MB at most.
@@ -71,7 +73,11 @@ STUDENT_ID_RULE = (
 
 
 class CollectError(RuntimeError):
-    """The source cannot be collected at all (missing, unsafe zip); nothing was copied."""
+    """The source cannot be collected at all (unsafe or damaged zip); nothing was copied."""
+
+
+class WrongSource(CollectError):
+    """The source was named wrongly (it does not exist, or it is the course itself); nothing was copied."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,8 +87,9 @@ class Incoming:
     parts: tuple          # its path inside the source, as folder and file names
     origin: str           # how to name it in messages: "<zip>:<member>" or the file's path
     size: int
-    mtime: float          # when it was submitted, as far as the source tells
+    mtime: float          # when it was submitted, as far as the source tells (POSIX seconds)
     read: object = dataclasses.field(compare=False, repr=False)  # () -> bytes
+    time_source: str = late.FILE_TIME  # where mtime comes from (see late.TIME_SOURCES)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +102,8 @@ class Event:
     unit: str = ""
     reason: str = ""      # why it was not collected, or a note (late, same as an earlier version)
     archived: str = ""    # where the replaced version went
+    submitted_at: str = ""  # the submission's time (ISO 8601, UTC), as written to timestamp.txt
+    time_source: str = ""   # where that time comes from (see late.TIME_SOURCES)
 
 
 @dataclasses.dataclass
@@ -228,8 +237,8 @@ def _zip_entries(path, max_total_bytes=MAX_TOTAL_BYTES):
     """The files of a zip, after refusing unsafe or oversized archives whole."""
     try:
         archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as error:
-        raise CollectError(f"{path} is not a readable zip file ({error})") from None
+    except (zipfile.BadZipFile, EOFError, OSError) as error:
+        raise CollectError(damaged_zip(path, error)) from None
     with archive:
         infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
@@ -245,8 +254,11 @@ def _zip_entries(path, max_total_bytes=MAX_TOTAL_BYTES):
 
     def reader(info):
         def read():
-            with zipfile.ZipFile(path) as again, again.open(info) as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+            try:
+                with zipfile.ZipFile(path) as again, again.open(info) as handle:
+                    data = handle.read(MAX_FILE_BYTES + 1)
+            except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as error:
+                raise CollectError(damaged_zip(path, error, info.filename)) from None
             if len(data) > MAX_FILE_BYTES:
                 raise CollectError(f"{path}:{info.filename} is larger than {MAX_FILE_BYTES // 2**20} MiB")
             return data
@@ -258,8 +270,9 @@ def _zip_entries(path, max_total_bytes=MAX_TOTAL_BYTES):
             continue
         mode = info.external_attr >> 16
         parts = tuple(p for p in re.split(r"[\\/]+", info.filename) if p not in ("", "."))
-        when = datetime.datetime(*info.date_time).timestamp()
-        entry = Incoming(parts, f"{Path(path).name}:{info.filename}", info.file_size, when, reader(info))
+        when, source = late.zip_entry_time(info)
+        entry = Incoming(parts, f"{Path(path).name}:{info.filename}", info.file_size, when, reader(info),
+                         source)
         if stat.S_ISLNK(mode):
             entry = dataclasses.replace(entry, size=-1)  # marks a symbolic link: never followed
         entries.append(entry)
@@ -279,8 +292,21 @@ def _folder_entries(folder):
                 continue
             info = path.stat()
             entries.append(Incoming(parts, str(path), info.st_size, info.st_mtime,
-                                    lambda p=path: p.read_bytes()))
+                                    lambda p=path: p.read_bytes(), late.FILE_TIME))
     return entries
+
+
+def damaged_zip(path, error, member=""):
+    """The message for a zip that cannot be read to its end."""
+    where = f" (at {member})" if member else ""
+    return (f"{path} is a damaged zip file{where}: it is cut off or corrupt ({error}). Nothing was "
+            "collected; download it from the LMS again.")
+
+
+def _looks_like_zip(path):
+    """True for a file that starts like a zip or is named .zip, readable or not."""
+    with open(path, "rb") as handle:
+        return handle.read(4) in (b"PK\x03\x04", b"PK\x05\x06") or Path(path).suffix.lower() == ".zip"
 
 
 def gather(source, max_total_bytes=MAX_TOTAL_BYTES):
@@ -290,9 +316,40 @@ def gather(source, max_total_bytes=MAX_TOTAL_BYTES):
         return _folder_entries(source)
     if source.is_file() and zipfile.is_zipfile(source):
         return _zip_entries(source, max_total_bytes)
+    if source.is_file() and _looks_like_zip(source):
+        return _zip_entries(source, max_total_bytes)  # raises: a damaged zip, said as such
     if source.is_file():
-        raise CollectError(f"{source} is neither a folder nor a zip file")
-    raise CollectError(f"{source} does not exist")
+        raise WrongSource(f"{source} is neither a folder nor a zip file. {EXPECTED}")
+    raise WrongSource(f"{source} does not exist")
+
+
+# Folders that hold units in a course, a release or a student's copy (never a student's name).
+COURSE_FOLDERS = {"course", "solutions", "release", "source", "my-work", "autograded", "submitted"}
+
+EXPECTED = ("collect expects students' submissions: a folder laid out by student (<student>/<unit>/"
+            "<file>.ipynb or <student>/<file>.ipynb) or an LMS download (a Canvas or Moodle zip, or "
+            "the folder it unpacks to).")
+
+
+def course_like(entries, units):
+    """Why the entries look like the course or a release rather than submissions ("" when they don't).
+
+    A course, a release, the student bundle or a student's own course folder all hold a folder per
+    unit (``00_welcome/00_welcome.ipynb``), possibly under ``course/``, ``solutions/`` or one more
+    folder, or nbgrader_config.py; submissions are grouped by student first.
+    """
+    configs = any(e.parts[-1] == "nbgrader_config.py" and len(e.parts) <= 3 for e in entries)
+    if configs:
+        return "it holds nbgrader_config.py, so it is a course folder"
+    notebooks = [e.parts for e in entries if e.parts[-1].lower().endswith(".ipynb") and len(e.parts) >= 2]
+    tops = {parts[0] for parts in notebooks}
+    unit_like = {parts[0] for parts in notebooks
+                 if parts[0] in units or (parts[0] in COURSE_FOLDERS and len(parts) >= 3 and parts[1] in units)}
+    if tops and tops == unit_like:
+        found = sorted({p for parts in notebooks for p in parts[:2] if p in units})
+        shown = ", ".join(found[:4]) + (", ..." if len(found) > 4 else "")
+        return f"its folders are units ({shown}), not students: it is the course or a release"
+    return ""
 
 
 # ----------------------------------------------------------------------------- matching
@@ -331,6 +388,11 @@ def match_entries(entries, units):
             continue
         if not normalise_student(owner.student):
             unmatched.append((entry.origin, f"the student name {owner.student!r} has no letters or digits"))
+            continue
+        if normalise_student(owner.student) in units or owner.student in COURSE_FOLDERS:
+            unmatched.append((entry.origin, f"it is in a folder named {owner.student!r}, which is a unit or "
+                                            "course folder, not a student: put it in a folder named after "
+                                            "the student"))
             continue
         unit = infer_unit(owner.inner[-1], units)
         folder_unit = None
@@ -484,6 +546,9 @@ def collect(source, course_root=ROOT, now=None, max_total_bytes=MAX_TOTAL_BYTES)
         raise CollectError(f"no units found in {course_root}: release the course first "
                            "(python -m autograder release)")
     entries = gather(source, max_total_bytes)
+    wrong = course_like(entries, units)
+    if wrong:
+        raise WrongSource(f"{source} is not a set of submissions: {wrong}. {EXPECTED}")
     report = CollectReport(str(source))
     matches, unmatched = match_entries(entries, units)
     log = _read_log(course_root)
@@ -495,10 +560,20 @@ def collect(source, course_root=ROOT, now=None, max_total_bytes=MAX_TOTAL_BYTES)
         data = match.entry.read()
         event = _install(course_root, coursedir, student, match.unit, filenames[match.unit], data,
                          match.entry.origin, log, note)
+        folder = Path(coursedir.format_path(coursedir.submitted_directory, student, match.unit))
+        submitted_at = late.from_posix(match.entry.mtime)
+        if event.action in ("new", "replaced") or late.read_timestamp(folder) is None:
+            # nbgrader reads timestamp.txt: the gradebook's submission time, and so its late penalties.
+            late.write_timestamp(folder, submitted_at)
+        source = match.entry.time_source
+        if source == late.ZIP_TIME and match.owner.lms_id:
+            source = late.LMS_TIME  # a Canvas or Moodle download: the zip keeps the upload's time
+        event = dataclasses.replace(event, submitted_at=late.iso(submitted_at), time_source=source)
         record = {"collected_at": _stamp(moment), "action": event.action, "student": student,
                   "unit": match.unit, "origin": match.entry.origin, "lms_id": match.owner.lms_id,
                   "late": match.owner.late, "archived": event.archived, "note": event.reason,
-                  "sha256": hashlib.sha256(data).hexdigest()}
+                  "sha256": hashlib.sha256(data).hexdigest(), "submitted_at": event.submitted_at,
+                  "time_source": event.time_source}
         _append_log(course_root, record)
         log.append(record)
         report.events.append(event)
@@ -513,11 +588,14 @@ def describe(report, course_root=ROOT):
     lines = []
     for event in report.events:
         where = f"{event.student}/{event.unit}"
+        when = (f"; submitted {late.shown_time(event.submitted_at)} ({late.TIME_SOURCES[event.time_source]})"
+                if event.submitted_at else "")
         if event.action == "new":
-            lines.append(f"  new       {where:<32} from {event.origin}" + (f" ({event.reason})" if event.reason else ""))
-        elif event.action == "replaced":
-            lines.append(f"  replaced  {where:<32} by {event.origin}; the earlier version is kept in {event.archived}"
+            lines.append(f"  new       {where:<32} from {event.origin}{when}"
                          + (f" ({event.reason})" if event.reason else ""))
+        elif event.action == "replaced":
+            lines.append(f"  replaced  {where:<32} by {event.origin}{when}; the earlier version is kept in "
+                         f"{event.archived}" + (f" ({event.reason})" if event.reason else ""))
         elif event.action == "unchanged":
             lines.append(f"  unchanged {where:<32} {event.origin} is identical to the collected version")
     unmatched = report.of("unmatched")

@@ -18,6 +18,21 @@ from autograder import collect, examples, export, feedback, report
 from autograder.release import ROOT
 
 MARKER = ".nnfs-demo"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def formgrader_command(course_root):
+    """The one command that opens nbgrader's formgrader on a course root (here: the demo's)."""
+    from autograder.cli import shown
+    quickstart = "quickstart.py" if Path.cwd().resolve() == Path(ROOT).resolve() else Path(ROOT) / "quickstart.py"
+    return f"python3 {quickstart} formgrader {shown(course_root)}"
+
+
+def copy_formgrader_templates(course_root):
+    """Give a course root the formgrader's templates (MathJax served locally; see nbgrader_config.py)."""
+    target = Path(course_root) / "autograder" / "templates" / "formgrade"
+    shutil.copytree(TEMPLATES / "formgrade", target, dirs_exist_ok=True)
+    return target
 
 
 class DemoError(RuntimeError):
@@ -57,12 +72,13 @@ def run_demo(work=None, units=None, workers=None, progress=True, unsafe=False, s
     source_root : path
         The course whose units the demo copies (default: this repository).
     """
-    from autograder import grading
-    from autograder.cli import score_table
-
     work = prepare_work(work or Path(source_root) / "autograder" / "demo-work")
+    from autograder import grading
+    from autograder.cli import grade_counts, score_table
+
     say(f"Demo course root: {work}")
     chosen = examples.make_course(work, selected=units, source_root=source_root)
+    copy_formgrader_templates(work)
     say(f"Units: {', '.join(chosen)}")
     inbox = work / "inbox"
     examples.write_examples(work, inbox, chosen)
@@ -75,7 +91,7 @@ def run_demo(work=None, units=None, workers=None, progress=True, unsafe=False, s
 
     say("\n== grade")
     records = grading.grade_all(course_root=work, workers=workers, progress=progress, unsafe=unsafe)
-    for line in score_table(records):
+    for line in score_table(records) + grade_counts(records):
         say(line)
 
     say("\n== feedback, export, report")
@@ -96,5 +112,7 @@ def run_demo(work=None, units=None, workers=None, progress=True, unsafe=False, s
     for what, path in where.items():
         say(f"  {what:<12} {path}")
     say("Open the report and a feedback page in a browser; run the demo again to start afresh.")
+    say("Grade the written answers by hand in the formgrader, on the demo's course:")
+    say(f"  {formgrader_command(work)}")
     return where
 

@@ -56,7 +56,7 @@ def test_every_step_has_help_with_a_description_and_an_example(step, capsys):
 
 
 @pytest.mark.parametrize("argv", [["frobnicate"], [], ["grade", "--workers", "0"], ["collect"],
-                                  ["export", "--course-root", "/nonexistent/course"]])
+                                  ["export", "--course-root", "/nonexistent/course"], ["--verbose", "grade"]])
 def test_usage_errors_exit_with_2(argv, capsys):
     """Do a wrong step, a missing argument, a bad option value and a folder that is no course exit with 2?"""
     with pytest.raises(SystemExit) as done:
@@ -77,10 +77,78 @@ def test_later_steps_without_results_say_to_grade(course, step, capsys):
     assert "did you run grade?" in capsys.readouterr().out
 
 
-def test_release_with_an_unknown_unit_is_a_usage_error(course, capsys):
-    """Does release name the units there are when asked for one that does not exist?"""
-    assert cli.main(["release", "99_nope", "--course-root", str(course)]) == 2
-    assert "00_sample" in capsys.readouterr().out
+@pytest.fixture
+def collected(course):
+    """The course with one student's notebook collected and one results record (nothing really graded)."""
+    folder = course / "autograder" / "submitted" / "ada" / "00_sample"
+    folder.mkdir(parents=True)
+    shutil.copy(course / "solutions" / "00_sample" / "00_sample.ipynb", folder)
+    results.write_result(course, results.Result(student="ada", unit="00_sample", status="graded",
+                                                score=6.0, max_score=6.0))
+    return course
+
+
+# One or more ways to use each step wrongly; each must exit 2 and show that step's own usage.
+WRONG_USES = [
+    ("release", ["99_nope"], "unknown unit(s): 99_nope"),
+    ("release", ["--no-bundel"], "unrecognized arguments: --no-bundel"),
+    ("collect", ["{tmp}/nowhere"], "does not exist"),
+    ("collect", ["{course}/solutions"], "not a set of submissions"),
+    ("collect", ["{tmp}", "--frm", "x"], "unrecognized arguments"),
+    ("grade", ["--unit", "99_nope"], "unknown unit(s): 99_nope"),
+    ("grade", ["--student", "zed"], "no submissions from zed"),
+    ("grade", ["--studnet", "ada"], "unrecognized arguments: --studnet"),
+    ("grade", ["--workers", "0"], "--workers must be at least 1"),
+    ("feedback", ["--student", "zed"], "no results for zed"),
+    ("feedback", ["--students", "ada"], "unrecognized arguments: --students"),
+    ("export", ["--output", "x.csv"], "unrecognized arguments: --output"),
+    ("report", ["--outdir", "x"], "unrecognized arguments: --outdir"),
+    ("demo", ["--unit", "99_nope"], "unknown unit(s): 99_nope"),
+    ("demo", ["--units", "00_sample"], "unrecognized arguments: --units"),
+]
+
+
+@pytest.mark.parametrize("step, argv, message", WRONG_USES, ids=[f"{s}-{' '.join(a)}" for s, a, _ in WRONG_USES])
+def test_using_a_step_wrongly_exits_2_with_that_steps_usage(collected, tmp_path, capsys, step, argv, message):
+    """Does every wrong use of a step (unknown unit or student, missing path, mistyped option) exit 2 with the step's usage?"""
+    argv = [a.format(tmp=tmp_path, course=collected) for a in argv]
+    with pytest.raises(SystemExit) as done:
+        cli.main([step, *argv, "--course-root", str(collected)])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert f"usage: python -m autograder {step}" in err, err
+    assert message in err, err
+
+
+def test_a_folder_that_is_no_course_shows_the_steps_usage(tmp_path, capsys):
+    """Is --course-root without nbgrader_config.py a usage error of the step, not of the top level?"""
+    with pytest.raises(SystemExit) as done:
+        cli.main(["export", "--course-root", str(tmp_path)])
+    assert done.value.code == 2
+    assert "usage: python -m autograder export" in capsys.readouterr().err
+
+
+def test_demo_with_a_folder_it_does_not_own_exits_1(course, tmp_path, capsys):
+    """Does the demo refuse (exit 1, with the reason) to empty a work folder it did not make?"""
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.tex").write_text("keep")
+    assert cli.main(["demo", "--work", str(tmp_path / "mine"), "--course-root", str(course)]) == 1
+    assert "not made by the demo" in capsys.readouterr().out
+    assert (tmp_path / "mine" / "thesis.tex").read_text() == "keep"
+
+
+def test_grade_counts_every_status_exactly():
+    """Do grade's closing lines count the submissions checked per status, and the missing ones apart?"""
+    made = [results.Result(student=s, unit=u, status=st) for s, u, st in (
+        ("ada", "00_welcome", "graded"), ("ada", "01_neuron", "missing"), ("bob", "00_welcome", "invalid"),
+        ("bob", "01_neuron", "missing"), ("cy", "00_welcome", "missing"), ("cy", "01_neuron", "missing"))]
+    lines = cli.grade_counts(made)
+    assert lines[0] == "2 submission(s) checked: 1 graded, 1 invalid."
+    assert lines[1].startswith("4 missing: nothing was collected")
+    assert lines[2].startswith("1 need(s) attention")
+    table = cli.score_table(made)
+    assert sum(1 for line in table if line.startswith(("ada ", "bob "))) == 2  # missing work is no table row
+    assert table[-1] == "missing (nothing collected): ada: 01_neuron; bob: 01_neuron; cy: 00_welcome, 01_neuron"
 
 
 def test_collect_exit_codes(course, tmp_path, capsys):
@@ -97,6 +165,12 @@ def test_collect_exit_codes(course, tmp_path, capsys):
         archive.writestr("../ada_1_2_00_sample.ipynb", "{}")
     assert cli.main(["collect", str(evil), "--course-root", str(course)]) == 1
     assert "collect refused" in capsys.readouterr().out
+    cut = tmp_path / "cut.zip"
+    with zipfile.ZipFile(cut, "w") as archive:
+        archive.writestr("ada_1_2_00_sample.ipynb", "{}" * 1000)
+    cut.write_bytes(cut.read_bytes()[:-30])  # an interrupted download
+    assert cli.main(["collect", str(cut), "--course-root", str(course)]) == 1
+    assert "is a damaged zip file" in capsys.readouterr().out
 
 
 def sha(path):
