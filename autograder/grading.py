@@ -2,16 +2,22 @@
 
 The work is split so that only this (the grading) process touches the gradebook:
 
-1. here, serially: the pre-check (``precheck``), nbgrader's sanitising preprocessors (ClearOutput,
-   DeduplicateIds, OverwriteKernelspec, OverwriteCells -- which puts the locked cells and hidden
-   tests back from the gradebook -- and CheckCellMetadata), and the static scan (``tamper_scan``);
-2. in N worker processes: running the notebook in a sandboxed kernel (``executor``); each worker
-   owns a fork server with the heavy imports done once, and its own unprivileged user id;
-3. here again, serially, as results arrive: nbgrader's IgnorePattern, LimitOutput, SaveAutoGrades,
-   and AssignLatePenalties, the autograded notebook, and the results record.
+1. here, serially: the pre-check (``precheck``) and nbgrader's sanitising preprocessors
+   (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells -- which puts the locked cells
+   back from the gradebook -- and CheckCellMetadata);
+2. in N worker processes: the notebook runs in a sandboxed kernel (``kernel.executor``; grade
+   cells with their visible part only), then the judge (``judge``) runs every grade cell of the
+   instructor's notebook, hidden tests included, in the worker, sending the calls they make to
+   the student's functions to the kernel as plain data; each worker owns a fork server with the
+   heavy imports done once, and its own unprivileged user id;
+3. here again, serially, as results arrive: the judge's verdicts become the grade cells' outputs,
+   then nbgrader's IgnorePattern, LimitOutput, SaveAutoGrades (the gradebook's scores: the
+   judge's alone) and AssignLatePenalties, the autograded notebook, and the results record.
 
-A submission that fails in any way ends with a status and a reason; it never stops the batch.
-Running grade again replaces the auto scores and records; manual scores in the gradebook stay.
+A submission that fails in any way ends with a status and a reason; it never stops the batch. A
+submission stopped on wall time (the machine may have been busy) is graded once more, alone,
+before that counts. Running grade again replaces the auto scores and records; manual scores in
+the gradebook stay.
 """
 from __future__ import annotations
 
@@ -40,7 +46,9 @@ from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Clea
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
-from autograder import assignments, executor, precheck, results, sandbox, tamper_scan
+from autograder import assignments, precheck, results
+from autograder.judge.judge import Judge, names_defined
+from autograder.kernel import executor, sandbox
 from nnlib.tolerance import close
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,23 +113,52 @@ def check_isolation(unsafe=False):
 # Workers
 # ----------------------------------------------------------------------------------------------
 
+def _judge_turn(judge, task, limit):
+    """The executor's hook once every cell has run: the judge's verdicts on the live kernel."""
+    from autograder.judge.remote import Kernel
+    from autograder.kernel.calls import SOCKET_NAME
+
+    def turn(runner):
+        path = os.path.join(runner.sandbox_request["scratch"], SOCKET_NAME)
+        kernel = Kernel(path, runner.kernel_pid, limit, runner.kill_kernel)
+        try:
+            verdicts = judge.judge(kernel, task["student_cells"])
+        finally:
+            kernel.close()
+        if kernel.timed_out:
+            runner.state.timed_out_cells += [v.grade_id for v in verdicts if v.outcome == "timed_out"]
+        if kernel.forged:
+            runner.state.tampering.append(kernel.broken)
+        return verdicts
+
+    return turn
+
+
 def _worker_main(slot, conn, setup):
-    """A worker: run each notebook it is sent in a fresh sandboxed kernel, send back the outcome."""
+    """A worker: run each notebook in a fresh sandboxed kernel, judge it, send back the outcome."""
     import signal
-    from autograder.kernel_server import KernelServer
+
+    import matplotlib
+    matplotlib.use("Agg")  # the judge runs the setup cells here, plots and all
+    from autograder.kernel.server import KernelServer
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grading process decides when to stop
     uid = setup["uid_base"] + slot
-    home = os.path.join(setup["grade_root"], f"slot-{slot}")
+    home = os.path.join(setup["grade_root"], str(slot))
     os.makedirs(home, exist_ok=True)
     if setup["mode"] == "root":  # scratch space in memory, capped, private to this worker
         sandbox.private_tmpfs(home, setup["limits"]["disk_bytes"])
     root_mount = os.path.join(home, "root")
     os.makedirs(root_mount, exist_ok=True)
+    server_home = os.path.join(setup["grade_root"], f"h{slot}")
+    os.makedirs(server_home, exist_ok=True)
     server, broken = None, ""
     try:
-        server = KernelServer()
+        server = KernelServer(home=server_home)
     except Exception as error:  # every task then ends as crashed, with this reason
         broken = f"the kernel fork server could not start: {error}"
+    judges = {}
+    config = Config(setup["config"])
+    limit = cell_timeout(config)
     count = 0
     while True:
         task = conn.recv()
@@ -133,15 +170,19 @@ def _worker_main(slot, conn, setup):
         count += 1
         scratch = os.path.join(home, f"s{count}")
         try:
+            if task["unit"] not in judges:
+                spec = task["judge"]
+                judges[task["unit"]] = Judge(spec["setup"], spec["names"], spec["cells"])
             executor.prepare_scratch(scratch, task["files"], uid if setup["mode"] == "root" else os.getuid())
             request = {"scratch": scratch, "root_mount": root_mount, "uid": uid, "mode": setup["mode"],
                        "limits": setup["limits"], "expose": setup["expose"]}
             notebook = nbformat.reads(task["notebook"], as_version=4)
-            state = executor.execute(notebook, server, request, config=Config(setup["config"]),
-                                     notebook_timeout=setup["notebook_timeout"])
+            state = executor.execute(notebook, server, request, config=config,
+                                     notebook_timeout=setup["notebook_timeout"],
+                                     after_cells=_judge_turn(judges[task["unit"]], task, limit))
             if state.error and "fork server" in state.error:  # restart a lost server for the next one
                 server.close()
-                server = KernelServer()
+                server = KernelServer(home=server_home)
             state.notebook = nbformat.writes(state.notebook)
             conn.send(("done", task["key"], state))
         except Exception:
@@ -277,8 +318,30 @@ def _message(cell):
     return ""
 
 
-def checks_of(nb):
+def student_cells(nb):
+    """The sources the rule checks read: the setup cell and every code cell a student could write."""
+    return [c.source for c in nb.cells if c.cell_type == "code" and (
+        not nbutils.is_locked(c) or c.metadata.get("nbgrader", {}).get("grade_id") == "setup")]
+
+
+def judge_spec(solutions_nb, release_nb):
+    """What the judge of a unit needs: its setup cell, the names its answers define, its grade cells.
+
+    The grade cells (hidden tests included) come from the instructor's notebook; the names from
+    the released answer cells (the stubs name exactly what the student is asked to define).
+    """
+    code = [c for c in solutions_nb.cells if c.cell_type == "code"]
+    setup = next((c for c in code if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"),
+                 code[0] if code else None)
+    answers = [c.source for c in release_nb.cells if c.cell_type == "code" and nbutils.is_solution(c)]
+    cells = [(c.metadata.nbgrader["grade_id"], c.source) for c in code if executor.is_autograded(c)]
+    return {"setup": setup.source if setup is not None else "", "names": names_defined(answers),
+            "cells": cells}
+
+
+def checks_of(nb, verdicts=()):
     """One Check per auto-graded test cell, scored by nbgrader's own rule (determine_grade)."""
+    parts = {v.grade_id: v.part for v in verdicts}
     checks = []
     for cell in nb.cells:
         if not executor.is_autograded(cell):
@@ -286,9 +349,11 @@ def checks_of(nb):
         score, max_points = nbutils.determine_grade(cell)
         score = float(score or 0.0)
         passed = bool(max_points > 0 and close(score, max_points)) or (max_points == 0 and not _message(cell))
-        checks.append(results.Check(grade_id=cell.metadata.nbgrader["grade_id"], points=score,
+        grade_id = cell.metadata.nbgrader["grade_id"]
+        checks.append(results.Check(grade_id=grade_id, points=score,
                                     max_points=float(max_points), passed=passed,
-                                    message="" if passed else _message(cell)))
+                                    message="" if passed else _message(cell),
+                                    part="" if passed else parts.get(grade_id, "")))
     return checks
 
 
@@ -370,14 +435,12 @@ class Batch:
             reason = f"nbgrader could not read the notebook's grade cells ({type(error).__name__}: {error})."
             self.reject(student, unit, results.INVALID, reason, check.repairs, started)
             return None
-        findings = tamper_scan.scan_notebook(nb, release["notebook"])
         task = {"key": (student, unit), "student": student, "unit": unit, "repairs": check.repairs,
-                "prepared_in": time.monotonic() - started, "resources": resources}
-        if findings:
-            self.finish(task, executor.Execution(notebook=nb, tampering=findings))
-            return None
+                "prepared_in": time.monotonic() - started, "resources": resources,
+                "student_cells": student_cells(nb)}
         task["notebook"] = nbformat.writes(nb)
         task["files"] = release["files"]
+        task["judge"] = release["judge"]
         return task
 
     def finish(self, task, state):
@@ -386,8 +449,12 @@ class Batch:
         student, unit = task["student"], task["unit"]
         nb = state.notebook if not isinstance(state.notebook, str) else nbformat.reads(state.notebook, 4)
         state.notebook = nb
-        status, reason = executor.judge(state)
+        executor.apply_verdicts(state)
+        status, reason = executor.status_of(state)
         repairs = list(task["repairs"])
+        if task.get("retried"):
+            repairs.append("The first run was stopped on wall time (the machine may have been busy); "
+                           "this is the result of a second run, alone.")
         if status == results.TAMPERED:
             executor.mark_tampered(nb, reason)
         if state.truncated:
@@ -396,7 +463,7 @@ class Batch:
             repairs.append("The executed notebook was too large; only error outputs were kept.")
         nb, resources = _run(FINISH, nb, task["resources"], self.config)
         _write_autograded(self.course_root, student, unit, nb)
-        checks = checks_of(nb)
+        checks = checks_of(nb, state.verdicts)
         with Gradebook(assignments.db_url(self.course_root), "nnfs") as gradebook:
             pending = _manual_pending(gradebook, student, unit)
         score = 0.0 if status == results.TAMPERED else float(sum(c.points for c in checks))
@@ -421,7 +488,6 @@ class Batch:
         """A worker could not run the notebook at all (never expected; kept for robustness)."""
         nb = nbformat.reads(task["notebook"], 4)
         state = executor.Execution(notebook=nb, error=message.strip().splitlines()[-1][:300])
-        executor._mark_not_run(state)
         self.finish(task, state)
 
 
@@ -493,7 +559,7 @@ def _grade_all(students, units, workers, progress, course_root, unsafe, notebook
         return []
     workers = max(1, min(workers or os.cpu_count() or 1, len(pairs)))
     with _exclusive(course_root):
-        grade_root = tempfile.mkdtemp(prefix="nnfs-grade-")
+        grade_root = tempfile.mkdtemp()  # a plain name: nothing in a kernel's paths says "grader"
         os.chmod(grade_root, 0o711)  # the sandbox users must reach their scratch folders inside
         setup = {"grade_root": grade_root, "mode": mode,
                  "uid_base": UID_BASE + (os.getpid() % 5000) * 16,
@@ -511,6 +577,8 @@ def _grade_all(students, units, workers, progress, course_root, unsafe, notebook
                 folder = assignments.release_folder(course_root, unit, generated)
                 releases[unit] = {"notebook": assignments.released_notebook(folder, unit),
                                   "files": assignments.release_files(folder, unit)}
+                solutions = nbformat.read(course_root / "solutions" / unit / f"{unit}.ipynb", as_version=4)
+                releases[unit]["judge"] = judge_spec(solutions, releases[unit]["notebook"])
             return _grade_pairs(pairs, pool, Batch(course_root, config, releases, None), progress)
         finally:
             pool.close()
@@ -521,6 +589,7 @@ def _grade_pairs(pairs, pool, batch, progress):
     from tqdm import tqdm
     pending = list(pairs)
     queued = []
+    again = []  # stopped on wall time: graded once more, alone, at the end
     with tqdm(total=len(pairs), desc="grading", unit="notebook", disable=not progress,
               file=sys.stderr) as bar:
         batch.bar = bar
@@ -545,11 +614,23 @@ def _grade_pairs(pairs, pool, batch, progress):
             if not any(w["task"] for w in pool.workers):
                 continue
             for task, kind, payload in pool.wait():
-                try:
-                    if kind == "done":
-                        batch.finish(task, payload)
-                    else:
-                        batch.failed(task, payload)
-                except Exception as error:
-                    batch.broken(task["student"], task["unit"], "score", error)
+                if kind == "done" and payload.wall_time and not task.get("retried"):
+                    again.append(task)
+                    continue
+                _settle(batch, task, kind, payload)
+        for task in again:  # one at a time: nothing of ours competes with it
+            task["retried"] = True
+            pool.submit(pool.workers[0], task)
+            for done, kind, payload in pool.wait():
+                _settle(batch, done, kind, payload)
     return sorted(batch.done, key=lambda r: (r.student, r.unit))
+
+
+def _settle(batch, task, kind, payload):
+    try:
+        if kind == "done":
+            batch.finish(task, payload)
+        else:
+            batch.failed(task, payload)
+    except Exception as error:
+        batch.broken(task["student"], task["unit"], "score", error)

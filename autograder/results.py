@@ -18,8 +18,9 @@ manual_pending : float
 repairs : list of str
     What the pre-check repaired, in plain words.
 checks : list of dict
-    One per auto-graded cell: grade_id, points, max_points, passed, message. The message is the
-    CheckFailed/exception text ("ename: evalue"), never hidden test code.
+    One per auto-graded cell: grade_id, points, max_points, passed, message, part. The message is
+    the judge's ("ename: evalue", a hint added to raw exceptions), never hidden test code; part
+    says whether a failed check failed in its visible part or in a hidden test.
 graded_at : str
     ISO-8601 time stamp (UTC).
 seconds : float
@@ -60,6 +61,7 @@ class Check:
     max_points: float
     passed: bool
     message: str = ""
+    part: str = ""   # where a failed check failed: "visible" (students see it) or "hidden"
 
 
 @dataclasses.dataclass(frozen=True)

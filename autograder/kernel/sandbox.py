@@ -54,6 +54,8 @@ PR_SET_NO_NEW_PRIVS = 38
 
 # System folders a Python process needs; missing ones are skipped, symlinks (/lib -> usr/lib) kept.
 SYSTEM_PATHS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+# A host name as common as any laptop's: the sandbox does not announce the grader.
+HOSTNAME = "localhost"
 # The only device files a kernel needs.
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 # Flags of a mount that must be kept when it is remounted read-only (the kernel refuses to clear
@@ -228,7 +230,7 @@ def _prepare(spec):
         os.makedirs(root + folder, exist_ok=True)
     _bind(spec.scratch, _place(root, spec.scratch))
     try:
-        os.sethostname("sandbox")
+        os.sethostname(HOSTNAME)
     except (AttributeError, OSError):
         pass
 
@@ -266,6 +268,26 @@ def _set_limits(limits, count_processes=True):
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
 
 
+def minimal_env(home):
+    """The environment the kernels' fork server is exec'ed with: nothing of the grader's own.
+
+    Forked kernels inherit the server's memory, its first environment block included, so that
+    block must hold nothing but these names (and no name that says a grader is running).
+    """
+    return {
+        "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "MPLCONFIGDIR": os.path.join(home, ".config", "matplotlib"),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "LANG": "C.UTF-8",
+    }
+
+
 def sandbox_env(scratch):
     """The whole environment of a sandboxed process: nothing inherited from the grader."""
     return {
@@ -283,7 +305,6 @@ def sandbox_env(scratch):
         "MKL_NUM_THREADS": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "LANG": "C.UTF-8",
-        "NNFS_SANDBOX": "1",
     }
 
 
@@ -433,6 +454,26 @@ def run_function(spec, function, *args, timeout=60.0):
         text = result.read()
     code = os.waitstatus_to_exitcode(status)
     return code, (json.loads(text) if text else None)
+
+
+def end_processes_of(uid, patience=30.0):
+    """SIGKILL every process running as ``uid`` (a sandbox's own user) until none is left."""
+    import time
+    deadline = time.monotonic() + patience
+    while True:
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    if os.stat(f"/proc/{entry}").st_uid == uid:
+                        found.append(int(entry))
+                except FileNotFoundError:
+                    pass
+        if not found or time.monotonic() > deadline:
+            return not found
+        for pid in found:
+            kill(pid)
+        time.sleep(0.05)
 
 
 def kill(pid):

@@ -3,15 +3,18 @@
 Starting a kernel the usual way (a new ``python -m ipykernel_launcher`` process) spends most of
 its second or two importing IPython, ipykernel, numpy and matplotlib, and a notebook pays that
 again for every student. This server pays it once: it imports those modules (and nnlib) and then,
-for each request, forks. The child enters a fresh sandbox (see :mod:`autograder.sandbox`) and
-starts the kernel at once. The server never creates a zmq context, thread or event loop, so
-forking it is safe, and it never reads anything a student must not see: what the children
-inherit is the same public code they could import themselves.
+for each request, forks. The child enters a fresh sandbox (see :mod:`autograder.kernel.sandbox`),
+starts the kernel at once, and in it the call server the judge talks to
+(:mod:`autograder.kernel.calls`). The server never creates a zmq context, thread or event loop,
+so forking it is safe, and it never reads anything a student must not see: what the children
+inherit is the same public code they could import themselves. It is exec'ed with a minimal
+environment (:func:`sandbox.minimal_env`), so no kernel holds any of the grader's environment,
+not even in the first environment block of its memory.
 
 Protocol (one JSON object per line on stdin, one answer per line on stdout)::
 
     {"connection_file": ..., "scratch": ..., "root_mount": ..., "uid": ..., "mode": ...,
-     "limits": {...}, "expose": [...], "guard_secret": "<hex>"}
+     "limits": {...}, "expose": [...]}
     -> {"pid": <host pid of the kernel>}  or  {"error": "<message>"}
 
 The server exits when its stdin closes; its children die with it (parent-death signals).
@@ -28,7 +31,7 @@ import sys
 import threading
 from pathlib import Path
 
-from autograder import sandbox
+from autograder.kernel import sandbox
 
 # Imported before forking; a kernel that needs them starts without paying for them.
 PRELOAD = (
@@ -40,7 +43,7 @@ PRELOAD = (
 
 
 def preload():
-    """Import the kernel's heavy modules, nnlib with all its submodules, and the kernel guard."""
+    """Import the kernel's heavy modules, nnlib with all its submodules, and the call server."""
     # No debugger in a grading kernel: importing debugpy costs most of a kernel's start, and a
     # debugger is one more way to reach into the tests. ipykernel runs without it when the
     # import fails, which a None entry in sys.modules makes it do.
@@ -57,17 +60,19 @@ def preload():
         except Exception:
             pass
     import matplotlib.font_manager  # noqa: F401 -- loads the font cache once, here
-    from autograder import kernel_guard
-    kernel_guard.snapshot()  # warms the walk; attach() takes the real one
+    from autograder.kernel import calls  # noqa: F401
 
 
-def run_kernel(connection_file, secret):
+def run_kernel(connection_file, scratch):
     """Start an IPython kernel on ``connection_file`` in this (already sandboxed) process."""
     from ipykernel.kernelapp import IPKernelApp
 
-    from autograder import kernel_guard
+    from autograder.kernel import calls
 
-    kernel_guard.arm(bytes.fromhex(secret))
+    # The grader's modules stay reachable by the call server, not by name (nothing announces them).
+    for name in [n for n in sys.modules if n == "autograder" or n.startswith("autograder.")]:
+        del sys.modules[name]
+    sys.argv = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file]
     app = IPKernelApp.instance()
     app.initialize([
         "-f", connection_file,
@@ -75,7 +80,7 @@ def run_kernel(connection_file, secret):
         "--IPKernelApp.parent_handle=0",
         "--quiet",
     ])
-    kernel_guard.attach(app.shell)
+    calls.start(scratch, app.shell)
     app.start()
 
 
@@ -101,7 +106,7 @@ def serve(requests, answers):
             spec = _spec(request)
             _, pid = sandbox.spawn(
                 spec,
-                lambda: run_kernel(request["connection_file"], request["guard_secret"]),
+                lambda: run_kernel(request["connection_file"], request["scratch"]),
                 stdio=os.path.join(spec.scratch, "kernel.log"),
             )
             answer = {"pid": pid}
@@ -112,7 +117,7 @@ def serve(requests, answers):
 
 
 def main():
-    """Entry point of the server process (``python -m autograder.kernel_server``)."""
+    """Entry point of the server process (``python -m autograder.kernel.server``)."""
     # The children must not inherit the server's stdout, the pipe its client reads answers on.
     answers = os.fdopen(os.dup(1), "w")
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -128,20 +133,17 @@ class KernelServer:
 
     Parameters
     ----------
-    env : dict
-        Environment of the server (the children replace it with the sandbox's own).
+    home : str
+        A folder the server may use as its HOME (matplotlib's cache); default: a new temporary one.
     """
 
-    def __init__(self, env=None):
-        env = dict(env or os.environ)
-        # Matplotlib picks its backend when imported, which happens in the server.
-        env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-            env[name] = "1"
-        root = str(Path(__file__).resolve().parent.parent)
-        env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    def __init__(self, home=None):
+        import tempfile
+        home = home or tempfile.mkdtemp()
+        env = sandbox.minimal_env(home)  # nothing of the grader's environment (see the module's doc)
+        root = str(Path(__file__).resolve().parents[2])
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.kernel_server"],
+            [sys.executable, "-m", "autograder.kernel.server"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=root,
         )
         self._lock = threading.Lock()

@@ -17,7 +17,7 @@ import zmq
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
-from traitlets import Any, Dict, Unicode
+from traitlets import Any, Dict
 
 
 MAX_MESSAGE_BYTES = 64 * 2**20
@@ -71,7 +71,6 @@ class SandboxProvisioner(LocalProvisioner):
         km = self.parent
         request = dict(km.sandbox_request)
         request["connection_file"] = km.connection_file
-        request["guard_secret"] = km.guard_secret
         uid = int(request["uid"]) if request.get("mode") == "root" else os.getuid()
         os.chown(km.connection_file, uid, uid)
         pid = km.kernel_server.start_kernel(request)
@@ -156,15 +155,14 @@ class QuickClient(AsyncKernelClient):
 
 
 class SandboxKernelManager(AsyncKernelManager):
-    """A kernel manager for one sandboxed kernel; set the three attributes before starting."""
+    """A kernel manager for one sandboxed kernel; set the two attributes before starting."""
 
     kernel_server = Any(help="the worker's KernelServer")
     sandbox_request = Dict(help="scratch, root_mount, uid, mode, limits, expose")
-    guard_secret = Unicode(help="hex secret that signs the kernel guard's replies")
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.client_class = "autograder.sandbox_kernel.QuickClient"
+        self.client_class = "autograder.kernel.manager.QuickClient"
         self.transport = "ipc"
         self.cache_ports = False
 
