@@ -331,22 +331,28 @@ EXPECTED = ("collect expects students' submissions: a folder laid out by student
             "the folder it unpacks to).")
 
 
+def _unit_like(name, units):
+    """A unit of this course, or a name shaped like one (two digits, then a word: 04_losses)."""
+    return name in units or re.fullmatch(r"\d{2}_[a-z][a-z0-9_]*", name) is not None
+
+
 def course_like(entries, units):
     """Why the entries look like the course or a release rather than submissions ("" when they don't).
 
     A course, a release, the student bundle or a student's own course folder all hold a folder per
-    unit (``00_welcome/00_welcome.ipynb``), possibly under ``course/``, ``solutions/`` or one more
-    folder, or nbgrader_config.py; submissions are grouped by student first.
+    unit (``00_welcome/00_welcome.ipynb``), possibly under ``course/`` or ``solutions/``, or
+    nbgrader_config.py; submissions are grouped by student first. A source is refused when most of
+    its top folders are units; a lone unit folder among students is skipped by match_entries.
     """
     configs = any(e.parts[-1] == "nbgrader_config.py" and len(e.parts) <= 3 for e in entries)
     if configs:
         return "it holds nbgrader_config.py, so it is a course folder"
     notebooks = [e.parts for e in entries if e.parts[-1].lower().endswith(".ipynb") and len(e.parts) >= 2]
     tops = {parts[0] for parts in notebooks}
-    unit_like = {parts[0] for parts in notebooks
-                 if parts[0] in units or (parts[0] in COURSE_FOLDERS and len(parts) >= 3 and parts[1] in units)}
-    if tops and tops == unit_like:
-        found = sorted({p for parts in notebooks for p in parts[:2] if p in units})
+    unit_like = {parts[0] for parts in notebooks if _unit_like(parts[0], units)
+                 or (parts[0] in COURSE_FOLDERS and len(parts) >= 3 and _unit_like(parts[1], units))}
+    if tops and len(unit_like) > len(tops) / 2:
+        found = sorted({p for parts in notebooks for p in parts[:2] if _unit_like(p, units)})
         shown = ", ".join(found[:4]) + (", ..." if len(found) > 4 else "")
         return f"its folders are units ({shown}), not students: it is the course or a release"
     return ""
@@ -389,7 +395,7 @@ def match_entries(entries, units):
         if not normalise_student(owner.student):
             unmatched.append((entry.origin, f"the student name {owner.student!r} has no letters or digits"))
             continue
-        if normalise_student(owner.student) in units or owner.student in COURSE_FOLDERS:
+        if _unit_like(normalise_student(owner.student), units) or owner.student in COURSE_FOLDERS:
             unmatched.append((entry.origin, f"it is in a folder named {owner.student!r}, which is a unit or "
                                             "course folder, not a student: put it in a folder named after "
                                             "the student"))

@@ -271,3 +271,116 @@ def test_student_ids_are_safe_folder_names(raw, expected):
 def test_infer_unit_from_names(name, expected):
     """Does infer_unit find the unit in typical file and folder names, and refuse ambiguous ones?"""
     assert collect.infer_unit(name, UNITS) == expected
+
+
+# ----------------------------------------------------------------------------- the wrong folder
+
+@pytest.mark.parametrize("layout", [
+    ["01_neuron/01_neuron.ipynb", "02_perceptrons/02_perceptrons.ipynb"],            # course/ or a release
+    ["course/01_neuron/01_neuron.ipynb", "solutions/01_neuron/01_neuron.ipynb"],     # the repository
+    ["nnfs-course/nbgrader_config.py", "nnfs-course/course/01_neuron/01_neuron.ipynb"],  # the student bundle
+    ["my-work/01_neuron/01_neuron.ipynb"],                                           # a student's own folder
+])
+def test_the_course_or_a_release_is_refused_whole(course, tmp_path, layout):
+    """Is a folder that holds the course's units (not students) refused, saying what collect expects?"""
+    src = tmp_path / "looks_like_course"
+    for name in layout:
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_bytes(notebook(name))
+    with pytest.raises(collect.WrongSource, match="not a set of submissions") as refused:
+        collect.collect(src, course, now=T0)
+    assert "a folder laid out by student" in str(refused.value)
+    assert not (course / "autograder" / "submitted").exists()
+
+
+def test_the_real_course_folder_is_refused(course):
+    """Does `collect course/` (the repository's own release) refuse, registering no unit as a student?"""
+    with pytest.raises(collect.WrongSource, match="its folders are units"):
+        collect.collect(ROOT / "course", course, now=T0)
+    assert not (course / "autograder" / "submitted").exists()
+
+
+def test_a_unit_is_never_registered_as_a_student(course, tmp_path):
+    """Among real students, is a folder named like a unit skipped with the reason, not taken as a student?"""
+    src = tmp_path / "inbox"
+    (src / "ada").mkdir(parents=True)
+    (src / "ada" / "01_neuron.ipynb").write_bytes(notebook("ada"))
+    (src / "02_perceptrons").mkdir()
+    (src / "02_perceptrons" / "02_perceptrons.ipynb").write_bytes(notebook("a stray release"))
+    report = collect.collect(src, course, now=T0)
+    assert [e.student for e in report.of("new")] == ["ada"]
+    [skipped] = report.of("unmatched")
+    assert "which is a unit or course folder, not a student" in skipped.reason
+    assert not (course / "autograder" / "submitted" / "02_perceptrons").exists()
+
+
+def test_a_truncated_zip_is_called_damaged(course, tmp_path):
+    """Is a zip cut off by an interrupted download named a damaged zip (and nothing collected)?"""
+    whole = make_zip(tmp_path / "whole.zip", [
+        ("smithjane_12345_6789012_01_neuron.ipynb", notebook("jane " * 500), (2026, 2, 1, 10, 0, 0))])
+    for cut_at in (len(whole.read_bytes()) // 2, len(whole.read_bytes()) - 10):
+        cut = tmp_path / f"cut{cut_at}.zip"
+        cut.write_bytes(whole.read_bytes()[:cut_at])
+        with pytest.raises(collect.CollectError, match="is a damaged zip file") as refused:
+            collect.collect(cut, course, now=T0)
+        assert not isinstance(refused.value, collect.WrongSource)
+    assert not (course / "autograder" / "submitted").exists()
+
+
+# ----------------------------------------------------------------------------- submission times
+
+def test_folder_submissions_take_the_files_own_time_said_as_such(course, tmp_path):
+    """Does a notebook from a folder get its file's time in timestamp.txt, with the source said as the file's own time?"""
+    import os
+
+    from autograder import late
+    src = tmp_path / "inbox"
+    (src / "ada").mkdir(parents=True)
+    path = src / "ada" / "01_neuron.ipynb"
+    path.write_bytes(notebook("ada"))
+    os.utime(path, (T0.timestamp(), T0.timestamp()))
+    report = collect.collect(src, course, now=T1)
+    folder = submitted(course, "ada", "01_neuron").parent
+    assert late.read_timestamp(folder) == T0
+    [event] = report.events
+    assert event.time_source == late.FILE_TIME
+    assert "the file's own time" in "\n".join(collect.describe(report, course))
+    assert late.submissions(course)[("ada", "01_neuron")] == late.Submission(T0, late.FILE_TIME, False)
+
+
+def test_lms_downloads_give_the_time_stored_in_the_zip(course, tmp_path):
+    """Does a Canvas zip give each submission the time stored with it (UTC extended stamp), and keep the LATE flag?"""
+    import struct
+
+    from autograder import late
+    download = tmp_path / "canvas.zip"
+    moment = datetime.datetime(2026, 3, 9, 23, 30, tzinfo=datetime.timezone.utc)
+    with zipfile.ZipFile(download, "w") as archive:
+        info = zipfile.ZipInfo("smithjane_LATE_12345_6789012_01_neuron.ipynb", date_time=(2020, 1, 1, 0, 0, 0))
+        info.extra = struct.pack("<HHBi", 0x5455, 5, 1, int(moment.timestamp()))
+        archive.writestr(info, notebook("jane"))
+    report = collect.collect(download, course, now=T1)
+    [event] = report.events
+    assert (event.time_source, event.submitted_at) == (late.LMS_TIME, "2026-03-09T23:30:00Z")
+    found = late.submissions(course)[("smithjane", "01_neuron")]
+    assert found == late.Submission(moment, late.LMS_TIME, True)
+    # nbgrader reads the same time back from timestamp.txt
+    from nbgrader.coursedir import CourseDirectory
+    stamp = CourseDirectory().get_existing_timestamp(str(submitted(course, "smithjane", "01_neuron").parent))
+    assert stamp == moment.replace(tzinfo=None)
+
+
+def test_an_identical_resubmission_keeps_the_first_time(course, tmp_path):
+    """Is the submission time of an unchanged notebook the time it was first handed in?"""
+    import os
+
+    from autograder import late
+    src = tmp_path / "inbox"
+    (src / "ada").mkdir(parents=True)
+    path = src / "ada" / "01_neuron.ipynb"
+    path.write_bytes(notebook("ada"))
+    os.utime(path, (T0.timestamp(), T0.timestamp()))
+    collect.collect(src, course, now=T0)
+    os.utime(path, (T1.timestamp(), T1.timestamp()))  # touched, not changed
+    collect.collect(src, course, now=T1)
+    assert late.submissions(course)[("ada", "01_neuron")].time == T0
