@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from tests.notebook_harness import Unit
+from nnlib.exercises import unit00
+from tests.notebook_harness import COURSE, Unit
 
 UNIT = Unit("00_welcome")
 
@@ -91,7 +92,7 @@ SHAPE_WRONG = [
     pytest.param({"shape_a": "(4,)"}, "test_shape_a", "string", id="string"),
     pytest.param({"shape_a": [4]}, "test_shape_a", "tuple of ints", id="list"),
     pytest.param({"shape_a": (4.0,)}, "test_shape_a", "tuple of ints", id="floats"),
-    pytest.param({"shape_a": None}, "test_shape_a", "still none", id="left-as-none"),
+    pytest.param({"shape_a": None}, "test_shape_a", "not written yet", id="left-as-none"),
     pytest.param({"shape_a": (3,)}, "test_shape_a", "one dot product", id="a-wrong-size"),
     pytest.param({"shape_b": (5, 4)}, "test_shape_b", "not the shape", id="b-transposed"),
     pytest.param({"shape_b": (4, 3)}, "test_shape_b", "not the shape", id="b-without-the-transpose"),
@@ -180,3 +181,96 @@ def test_looping_standardise_earns_the_value_points_only():
 def test_every_grade_cell_passes_with_the_model_answers():
     """Do all grade cells pass in-process with the solutions notebook's own answers?"""
     UNIT.assert_accepted({})
+
+
+# ---------------------------------------------------------------------- the feedback loop (issue 8)
+def notebook_function(source, name, **names):
+    """A function defined the way a notebook cell defines it: in a namespace named __main__."""
+    namespace = {"__name__": "__main__", "np": np, **names}
+    exec(compile(source, "<cell>", "exec"), namespace)
+    return namespace[name]
+
+
+def notebook_cell_defining(name):
+    """The source of the (non-graded) notebook cell that defines ``name``."""
+    return next(source(c) for c in UNIT.cells if c["cell_type"] == "code" and f"def {name}(" in source(c))
+
+
+def source(cell):
+    text = cell["source"]
+    return "".join(text) if isinstance(text, list) else text
+
+
+DISGUISED_LOOPS = [
+    pytest.param(notebook_function("def dot_product(u, v):\n    return sum(map(lambda a, b: a * b, u, v))",
+                                   "dot_product"), "sum(...)", id="sum-of-map"),
+    pytest.param(notebook_function("def dot_product(u, v):\n    return sum(u * v)", "dot_product"), "sum(...)",
+                 id="builtin-sum-over-the-products"),
+    pytest.param(notebook_function("def products(u, v):\n    return np.array([a * b for a, b in zip(u, v)])\n\n"
+                                   "def dot_product(u, v):\n    return float(np.sum(products(u, v)))", "dot_product"),
+                 "in products, which it calls", id="loop-hidden-in-a-module-level-helper"),
+]
+
+
+@pytest.mark.parametrize("looping, message", DISGUISED_LOOPS)
+def test_disguised_loops_lose_the_no_loop_point(looping, message):
+    """Does a loop in disguise (built-in sum, map, a helper) lose the no-loop point, with the loop named?"""
+    UNIT.assert_caught({"dot_product": looping}, grade_ids=["test_dot_product_no_loops"],
+                       message_contains=["python", message])
+    assert UNIT.run(["test_dot_product_values"], {"dot_product": looping})["test_dot_product_values"].passed
+
+
+def test_standardise_calling_the_notebooks_own_loop_version_is_a_loop():
+    """Does a standardise that calls the notebook's own standardise_loop lose the vectorised point, naming it?"""
+    loop_cell = notebook_cell_defining("standardise_loop")
+    calls_it = notebook_function(loop_cell + "\n\ndef standardise(X):\n    return standardise_loop(X)", "standardise")
+    failed = UNIT.assert_caught({"standardise": calls_it}, grade_ids=STANDARDISE,
+                                message_contains="in standardise_loop, which it calls")
+    assert [o.grade_id for o in failed] == ["test_standardise_vectorised"]
+
+
+@pytest.mark.parametrize("epsilon", [1e-5, 1e-8])
+def test_an_epsilon_in_the_std_is_named_by_the_visible_test(epsilon):
+    """Does the visible test (the text forbids an epsilon) name an epsilon added to the std?"""
+    with_epsilon = lambda X: (X - X.mean(axis=0)) / (X.std(axis=0) + epsilon)  # noqa: E731
+    with pytest.raises(AssertionError, match="small number to the standard deviation"):
+        unit00.standardise(with_epsilon)
+    UNIT.assert_caught({"standardise": with_epsilon}, grade_ids=["test_standardise_values"],
+                       message_contains="small number to the standard deviation")
+
+
+def test_every_failure_names_its_exercise():
+    """Does each exercise's failure message start with the exercise it is about?"""
+    outcomes = UNIT.run(DOT + SHAPES + STANDARDISE, {"dot_product": lambda u, v: u * v, "shape_a": None,
+                                                   "standardise": lambda X: X - X.mean(axis=0)})
+    expected = {"test_dot_product_values": "Exercise 1:", "test_shape_a": "Exercise 2:",
+                "test_standardise_values": "Exercise 3:"}
+    for grade_id, prefix in expected.items():
+        assert outcomes[grade_id].message.startswith(prefix), outcomes[grade_id].message
+
+
+def test_an_unrecognised_wrong_answer_is_pointed_to_the_idea_not_the_formula():
+    """Is a wrong answer that matches no known mistake sent back to the text, without the formula?"""
+    failed = UNIT.assert_caught({"dot_product": lambda u, v: float(np.sum(u * v)) + 1.0},
+                                grade_ids=["test_dot_product_values"], message_contains="re-read section 3")
+    message = failed[0].message
+    assert "@" not in message and "np.sum" not in message and "u_i" not in message
+
+
+def test_untouched_stubs_are_only_told_they_are_not_written():
+    """Does each untouched stub of the released notebook get "not written yet" and no advice beyond it?"""
+    released = Unit("00_welcome", COURSE)
+    namespace = {"__name__": "__main__"}
+    exec(compile(released.cell("setup"), "<setup>", "exec"), namespace)
+    for cell in released.code_cells("solution"):
+        try:
+            exec(compile(source(cell), "<stub>", "exec"), namespace)
+        except NotImplementedError:  # the shapes cell's stub raises at the top level
+            pass
+    for check, answer in ((unit00.dot_product, namespace["dot_product"]),
+                          (unit00.standardise, namespace["standardise"]), (unit00.shape_a, namespace["shape_a"])):
+        with pytest.raises(AssertionError) as failure:
+            check(answer)
+        message = str(failure.value)
+        assert "not written yet" in message
+        assert "np." not in message and "axis" not in message, message

@@ -174,3 +174,197 @@ def test_call_turns_errors_into_advice_and_passes_results_through():
         call(stub, 1)
     with pytest.raises(CheckFailed, match=r"raised ZeroDivisionError: .* for z = 0\. divide by something else"):
         call(lambda z: 1 / z, 0, name="inverse", where="for z = 0", hint="divide by something else")
+
+
+# ---- how a failure reads ---------------------------------------------------------------------------
+def test_failure_renders_as_one_line_without_traceback_or_chain():
+    """Does a failed check render in IPython as one line, with no frames, no paths and no chained exception?"""
+    from nnlib.checks import call
+
+    def stub(z):
+        raise NotImplementedError()
+
+    with pytest.raises(CheckFailed) as failure:
+        call(stub, 1, name="sigmoid")
+    rendered = failure.value._render_traceback_()
+    assert rendered == ["CheckFailed: sigmoid is not written yet: replace `raise NotImplementedError()` with your code."]
+    assert failure.value.__suppress_context__, "the NotImplementedError would be printed as a chained traceback"
+
+
+def test_messages_are_one_line_and_at_most_the_limit():
+    """Is a long, multi-line message joined into one line no longer than MESSAGE_LIMIT?"""
+    from nnlib.checks import MESSAGE_LIMIT, fail
+
+    with pytest.raises(CheckFailed) as failure:
+        fail("first line\nsecond line " + "x" * 1000)
+    message = str(failure.value)
+    assert "\n" not in message and message.startswith("first line second line")
+    assert len(message) <= MESSAGE_LIMIT
+
+
+def test_validator_width_keeps_a_whole_message():
+    """Do both nbgrader configurations give Validate room for the longest message on one line?"""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from nnlib.checks import MESSAGE_LIMIT
+    from tests.notebook_harness import ROOT
+
+    for folder in (ROOT, ROOT / "autograder" / "student"):
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()
+        # nbgrader cuts a line at width - 3 and prints it as "    CheckFailed: <message>".
+        assert config.Validator.width - 3 >= len("    CheckFailed: ") + MESSAGE_LIMIT, folder
+
+
+def test_exercise_names_every_failure_once():
+    """Does a failure inside `exercise(...)` start with the exercise's name, added only once?"""
+    from nnlib.checks import exercise, fail
+
+    with pytest.raises(CheckFailed, match=r"^Exercise 2: sigmoid is wrong\.$"):
+        with exercise("Exercise 2"):
+            with exercise("Exercise 2"):
+                fail("sigmoid is wrong.")
+
+
+def test_a_right_answer_that_warns_passes_silently(recwarn):
+    """Does a right answer whose numpy warning would reach stderr pass, with the warning silenced?"""
+    assert check_function(lambda z: 1.0 / (1.0 + np.exp(-z)), reference, [(np.array([-1000.0, 0.0]),)])
+    assert not [w for w in recwarn.list if issubclass(w.category, RuntimeWarning)]
+
+
+def test_advice_comes_before_the_numbers():
+    """Is the advice of a matched mistake placed before the echoed numbers?"""
+    wrong = lambda z: np.exp(-z)  # noqa: E731
+    with pytest.raises(CheckFailed) as failure:
+        check_function(wrong, reference, CASE, mistakes=[(wrong, "you left out 1/(1 + .)")])
+    message = str(failure.value)
+    assert message.index("you left out") < message.index("expected")
+
+
+def test_a_mistake_that_raises_the_same_error_is_named():
+    """When the student's function raises, is a known mistake that raises the same kind of error named?"""
+    w_times_x = lambda x, w, b: w @ x + b  # noqa: E731
+    with pytest.raises(CheckFailed, match="raised ValueError.*with samples as rows"):
+        check_function(w_times_x, lambda x, w, b: x @ w + b, [(np.ones((2, 3)), np.ones(3), 0.5)],
+                       mistakes=[(w_times_x, "with samples as rows the product is x @ w")])
+
+
+# ---- types as promised -----------------------------------------------------------------------------
+def test_lists_booleans_and_float32_are_told_so():
+    """Are a list where an array is promised, booleans where numbers are, and float32 refused by name?"""
+    from nnlib.checks import check_type
+
+    with pytest.raises(CheckFailed, match="returned a Python list"):
+        check_type([0.5], "weighted_sum", returns="array")
+    with pytest.raises(CheckFailed, match="booleans"):
+        check_type(np.array([True, False]), "perceptron_output", returns="numbers")
+    with pytest.raises(CheckFailed, match="float32"):
+        check_type(np.zeros(2, dtype=np.float32), "sigmoid", dtype="float64")
+    assert check_type(np.float64(0.5), "weighted_sum", returns="numbers", dtype="float64") == 0.5
+    assert check_type(np.array([True]), "relu_grad", returns="array") is not None  # booleans allowed here
+
+
+# ---- rules follow the helpers ------------------------------------------------------------------------
+def _notebook(source, **names):
+    """Functions defined as in a notebook cell: in a namespace named __main__, holding ``names``."""
+    namespace = {"__name__": "__main__", "np": np, **names}
+    exec(compile(source, "<cell>", "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("source, where", [
+    ("def helper(X):\n    return np.array([row.sum() for row in X])\n\ndef f(X):\n    return helper(X)", "in helper"),
+    ("def inner(X):\n    for row in X:\n        pass\n    return X\n\ndef helper(X):\n    return inner(X)\n\n"
+     "def f(X):\n    return helper(X)", "in inner"),
+    ("def make():\n    def looping(X):\n        return [x for x in X]\n    return looping\n\nhidden = make()\n\n"
+     "def f(X):\n    return hidden(X)", "in looping"),
+], ids=["module-level-helper", "helper-of-a-helper", "closure-made-by-a-factory"])
+def test_loops_are_found_in_the_helpers_a_function_reaches(source, where):
+    """Is a loop found in a helper the function calls, through globals and recursively, and the helper named?"""
+    f = _notebook(source)["f"]
+    with pytest.raises(CheckFailed, match=f"Python loop.*{where}, which it calls"):
+        check_no_loops(f)
+
+
+def test_loops_are_found_through_a_closure():
+    """Is a loop found in a function held in a closure (a decorator's wrapper, say)?"""
+    def looping(X):
+        return [x for x in X]
+
+    def wrap(fn):
+        def wrapper(X):
+            return fn(X)
+        return wrapper
+
+    with pytest.raises(CheckFailed, match="looping, which it calls"):
+        check_no_loops(wrap(looping))
+
+
+@pytest.mark.parametrize("source, named", [
+    ("def f(u, v):\n    return sum(map(lambda a, b: a * b, u, v))", "sum"),
+    ("def f(u, v):\n    return sum(u * v)", "sum"),
+    ("from functools import reduce\n\ndef f(u, v):\n    return reduce(lambda a, b: a + b, u * v)", "reduce"),
+    ("def f(u, v):\n    return np.vectorize(lambda a, b: a * b)(u, v).sum()", "vectorize"),
+], ids=["sum-of-map", "builtin-sum-over-an-array", "functools-reduce", "np-vectorize"])
+def test_disguised_loops_are_loops(source, named):
+    """Are built-ins and numpy functions that walk the elements in Python counted as loops?"""
+    f = _notebook(source)["f"]
+    with pytest.raises(CheckFailed, match=f"loops in Python through .*{named}"):
+        check_no_loops(f)
+
+
+def test_numpy_methods_named_like_builtins_are_not_loops():
+    """Are X.sum(), np.sum and a vectorised helper let through (only the built-in sum is a loop)?"""
+    namespace = _notebook("def helper(X):\n    return X - X.mean(axis=0)\n\n"
+                          "def f(X):\n    return np.sum(helper(X), axis=0) + X.sum()")
+    assert check_no_loops(namespace["f"])
+
+
+def test_own_code_rule_follows_helpers():
+    """Is a helper that calls nnlib found, and named, when the graded function only calls the helper?"""
+    from nnlib import activations
+
+    namespace = _notebook("def helper(z):\n    return s(z)\n\ndef sigmoid(z):\n    return helper(z)",
+                          s=activations.sigmoid)
+    with pytest.raises(CheckFailed, match="uses nnlib \\(in helper, which it calls\\)"):
+        check_own_code(namespace["sigmoid"])
+
+
+class StandIn:
+    """What the grading engine hands the checks: only __code__, __globals__ and __closure__."""
+
+    def __init__(self, fn):
+        self.__code__, self.__globals__, self.__closure__ = fn.__code__, fn.__globals__, fn.__closure__
+
+    def __call__(self, *args):
+        raise AssertionError("rule checks must not call the function")
+
+
+def test_rule_checks_work_on_stand_ins_with_only_code_globals_and_closure():
+    """Do the rule checks judge an object that carries only __code__, __globals__ and __closure__?"""
+    from nnlib import activations
+
+    looping = _notebook("def helper(X):\n    return [x for x in X]\n\ndef f(X):\n    return helper(X)")
+    with pytest.raises(CheckFailed, match="in helper"):
+        check_no_loops(StandIn(looping["f"]), name="f")
+    borrowing = _notebook("def f(z):\n    return s(z)", s=activations.sigmoid)
+    with pytest.raises(CheckFailed, match="uses nnlib"):
+        check_own_code(StandIn(borrowing["f"]), name="f")
+    assert check_no_loops(StandIn(_notebook("def f(X):\n    return X @ X.T")["f"]), name="f")
+
+
+# ---- pieces before wholes ------------------------------------------------------------------------------
+def test_a_broken_piece_is_named_before_the_whole_is_judged():
+    """When a function uses a piece that fails its own check, is the student told to fix that exercise first?"""
+    from nnlib.checks import check_piece, uses
+
+    namespace = _notebook("def weighted_sum(x, w, b):\n    return x @ w\n\n"
+                          "def neuron_output(x, w, b, f):\n    return f(weighted_sum(x, w, b))")
+
+    def weighted_sum_check(fn):
+        check_close(fn(np.ones(2), np.ones(2), 1.0), 3.0, "weighted_sum")
+
+    assert uses(namespace["neuron_output"], "weighted_sum")
+    with pytest.raises(CheckFailed, match="uses your weighted_sum.*fix exercise 1 first"):
+        check_piece(namespace["neuron_output"], "weighted_sum", weighted_sum_check, "exercise 1")
+    inline = _notebook("def neuron_output(x, w, b, f):\n    return f(x @ w + b)")["neuron_output"]
+    assert check_piece(inline, "weighted_sum", weighted_sum_check, "exercise 1")  # not used: not blamed
