@@ -45,11 +45,6 @@ c.ClearOutput.enabled = True
 # (nnlib.checks.MESSAGE_LIMIT), printed as "    CheckFailed: <message>": this width keeps it whole.
 c.Validator.width = 320
 
-# `nbgrader validate` cuts every line of a failure at Validator.width - 3 characters (90 by default),
-# which cut the checks' hints in half. A check's message is one line of at most 300 characters
-# (nnlib.checks.MESSAGE_LIMIT), printed as "    CheckFailed: <message>": this width keeps it whole.
-c.Validator.width = 320
-
 # The formgrader takes MathJax from this Jupyter server (the jupyter-server-mathjax package), not from
 # the internet, so formulas in written answers render offline: autograder/templates/formgrade/ holds
 # the MathJax macro that replaces nbconvert's; nbgrader's own formgrader templates stay first.
