@@ -112,3 +112,109 @@ def test_layout_and_limits_are_configured():
     assert course.db_url == f"sqlite:///{ROOT / 'autograder' / 'gradebook.db'}"
     assert 0 < config.Execute.timeout <= 120
     assert config.IgnorePattern.enabled is True
+
+
+# ---- Validate shows the hint (issue 8) -------------------------------------------------------------
+NEURON = "01_neuron"
+MISSING_BIAS = "def weighted_sum(x, w, b):\n    return np.dot(x, w)\n"
+# Right, but numpy warns about an overflow at z = -1000 (the notebook says this sigmoid counts as safe).
+PLAIN_SIGMOID = "def sigmoid(z):\n    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))\n"
+
+
+def answered(unit, replacements):
+    """The released notebook of ``unit`` with every exercise answered by the model answer, then ``replacements``.
+
+    ``replacements`` maps a function name to new source for the solution cell that defines it.
+    """
+    released = nbformat.read(ROOT / "course" / unit / f"{unit}.ipynb", as_version=4)
+    solutions = {c.metadata["nbgrader"]["grade_id"]: c for c in
+                 nbformat.read(ROOT / "solutions" / unit / f"{unit}.ipynb", as_version=4).cells
+                 if c.metadata.get("nbgrader", {}).get("solution")}
+    for cell in released.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in solutions:
+            lines = [line for line in solutions[grade_id].source.split("\n") if "### " not in line]
+            cell.source = "\n".join(lines)
+    for name, new_source in replacements.items():
+        cell = next(c for c in released.cells if c.metadata.get("nbgrader", {}).get("solution")
+                    and f"def {name}(" in c.source)
+        start = cell.source.index(f"def {name}(")
+        rest = cell.source[start + 1:]
+        end = rest.find("\ndef ")
+        cell.source = cell.source[:start] + new_source + ("" if end < 0 else rest[end:])
+    return released
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory):
+    """`nbgrader validate` and autograde, with the course's config, of unit 01 with a wrong and a warning answer."""
+    course = tmp_path_factory.mktemp("validate")
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    (course / "autograder").mkdir()
+    shutil.copytree(ROOT / "solutions" / NEURON, course / "solutions" / NEURON)
+    notebook = answered(NEURON, {"weighted_sum": MISSING_BIAS, "sigmoid": PLAIN_SIGMOID})
+    student = course / "mine" / f"{NEURON}.ipynb"
+    student.parent.mkdir()
+    nbformat.write(notebook, student)
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "validate", str(student)], cwd=course,
+                          capture_output=True, text=True, env=tool_env())
+    nbgrader(course, "generate_assignment", NEURON)
+    submitted = course / "autograder" / "submitted" / "ada" / NEURON
+    submitted.mkdir(parents=True)
+    shutil.copy(student, submitted)
+    nbgrader(course, "autograde", NEURON)
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'autograder' / 'gradebook.db'}") as gradebook:
+        graded = gradebook.find_submission_notebook(NEURON, NEURON, "ada")
+        scores = {g.name: (g.auto_score, g.max_score) for g in graded.grades}
+    autograded = nbformat.read(course / "autograder" / "autograded" / "ada" / NEURON / f"{NEURON}.ipynb", as_version=4)
+    return done.stdout + done.stderr, scores, autograded
+
+
+def expected_hint(check, answer_source, name):
+    """The message the check gives in-process for ``answer_source``: what Validate must print whole."""
+    import numpy as np
+
+    namespace = {"np": np, "__name__": "__main__"}
+    exec(answer_source, namespace)
+    with pytest.raises(AssertionError) as failure:
+        check(namespace[name])
+    return str(failure.value)
+
+
+@pytest.mark.slow
+def test_validate_prints_the_hint_whole_on_one_line(validated):
+    """Does `nbgrader validate` show a wrong answer's hint as one whole line, with no traceback or internal path?"""
+    from nnlib.exercises import unit01
+
+    output, _, _ = validated
+    hint = expected_hint(unit01.weighted_sum_single, MISSING_BIAS, "weighted_sum")
+    assert "left out the bias" in hint and hint.startswith("Exercise 1:")
+    assert f"    CheckFailed: {hint}\n" in output, f"the hint is not printed whole:\n{output[:3000]}"
+    for noise in ("During handling of the above exception", "Traceback", "checks.py", "site-packages", "File \""):
+        assert noise not in output, f"Validate printed {noise!r}:\n{output[:3000]}"
+    failure_lines = [line for line in output.splitlines() if line.startswith("    CheckFailed:")]
+    assert failure_lines and not any(line.endswith("...") for line in failure_lines), failure_lines
+
+
+@pytest.mark.slow
+def test_pieces_are_named_in_validate(validated):
+    """Does the cell of a correct neuron_output, built on the broken weighted_sum, say to fix exercise 1 first?"""
+    output, _, _ = validated
+    assert "Exercise 2: neuron_output uses your weighted_sum, which does not pass its own test yet: fix exercise 1" in output
+
+
+@pytest.mark.slow
+def test_a_warning_answer_passes_in_the_notebook_in_validate_and_in_the_grade(validated):
+    """Does the plain sigmoid, which makes numpy warn, pass in its cells' outputs, in Validate and in the grade?"""
+    output, scores, autograded = validated
+    assert "check.sigmoid" not in output, "Validate reports a sigmoid cell as failed"
+    for grade_id in ("test_sigmoid_values", "test_sigmoid_grad_values", "test_sigmoid_shapes_and_extremes"):
+        earned, possible = scores[grade_id]
+        assert earned == possible, f"{grade_id} earned {earned} of {possible}"
+        cell = next(c for c in autograded.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+        bad = [o for o in cell.outputs if o.output_type == "error" or o.get("name") == "stderr"]
+        assert not bad, f"{grade_id} wrote {bad}"
+    assert scores["test_weighted_sum_single"][0] == 0
