@@ -228,6 +228,71 @@ def _own_code_everywhere(fn, forbidden, seen=None):
         _own_code_everywhere(helper, forbidden, seen)
 
 
+def _shapes(args):
+    """The arguments described by their shapes only (short, and safe for hidden inputs)."""
+    parts = []
+    for a in args:
+        if isinstance(a, np.ndarray):
+            parts.append(f"shape {a.shape}")
+        elif isinstance(a, str):
+            parts.append(repr(a))
+        elif callable(a):
+            parts.append(getattr(a, "__name__", "a function"))
+        else:
+            parts.append("a number")
+    return "for inputs of " + ", ".join(parts)
+
+
+def _check_cases(fn, reference, cases, name, mistakes=(), hint="", reveal=True, error_hint=""):
+    """Like checks.check_function, with every message advice first and the inputs by shape after it.
+
+    Messages are cut at a few hundred characters, so the sentence that helps must come first.
+    """
+    if not callable(fn):
+        fail(f"{name} is not a function: did you overwrite it with a value?")
+    for args in cases:
+        args = tuple(args)
+        given = copy.deepcopy(args)
+        where = _shapes(args)
+        try:
+            result = fn(*given)
+        except CheckFailed:
+            raise
+        except NotImplementedError:
+            fail(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
+        except Exception as error:
+            advice = ""
+            for wrong, text in mistakes:
+                try:
+                    wrong(*copy.deepcopy(args))
+                except type(error):
+                    advice = text
+                    break
+                except Exception:
+                    continue
+            fail(f"{advice or error_hint or hint} ({name} raised {type(error).__name__} {where}: {error})")
+        for before, after in zip(args, given):
+            if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
+                fail(f"{name} changed its input array in place {where}: work on a copy or build a new array.")
+        got = as_array(result, name)
+        expected = np.asarray(reference(*copy.deepcopy(args)), dtype=float)
+        if got.shape == expected.shape and close(got, expected):
+            continue
+        for wrong, text in mistakes:
+            try:
+                matches = close(got, np.asarray(wrong(*copy.deepcopy(args)), dtype=float))
+            except Exception:
+                matches = False
+            if matches:
+                fail(f"{text} ({name} {where})")
+        if got.shape != expected.shape:
+            fail(f"{name} returned shape {got.shape}, expected {expected.shape} {where}. {hint}")
+        numbers = (f": got {describe(got)}, expected {describe(expected)}" if reveal
+                   else f" (largest error {max_error(got, expected):.3g})")
+        fail(f"{name} is not right {where}. {hint} {numbers}")
+    return True
+
+
 def _passes(check, *args, **kwargs):
     """True when ``check(*args)`` raises no CheckFailed (used to test earlier exercises quietly)."""
     try:
@@ -296,7 +361,7 @@ def graph_gradients(fn, local_fn=None, cases=None, reveal=True):
                  "fix exercise 1a first, the chain rule multiplies those local derivatives.")
         for wrong, advice in GRADIENT_MISTAKES:
             if close(got, np.array(wrong(a, b, c), dtype=float)):
-                fail(f"graph_gradients is not right {where}. {advice}")
+                fail(f"{advice} (graph_gradients {where})")
         names = [n for n, g, e in zip(("dL/da", "dL/db", "dL/dc"), got, expected) if not close(g, e)]
         fail(f"graph_gradients is not right {where}: {', '.join(names)} wrong"
              + (f" (got {describe(got)}, expected {describe(expected)})" if reveal else "")
@@ -363,9 +428,10 @@ ACTIVATION_CASES = {
                 (_RNG_VISIBLE.normal(size=(4, 3)), 2 * _RNG_VISIBLE.normal(size=(4, 3)))],
     "tanh": [(np.array([[1.0, -2.0, 0.5]]), np.array([[0.0, 1.5, -0.7]])),
              (_RNG_VISIBLE.normal(size=(4, 3)), _RNG_VISIBLE.normal(size=(4, 3)))],
-    "softmax": [(np.array([[1.0, 0.0, 0.0]]), np.array([[1.0, 2.0, 0.0]])),
-                (np.array([[0.0, -1.0, 0.5], [2.0, 1.0, -1.0], [0.3, 0.0, 0.0]]),
-                 np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0], [-1.0, 4.0, 0.5]]))],
+    # the batch first: there summing over the wrong axis and keeping only the diagonal differ
+    "softmax": [(np.array([[0.0, -1.0, 0.5], [2.0, 1.0, -1.0], [0.3, 0.0, 0.0]]),
+                 np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0], [-1.0, 4.0, 0.5]])),
+                (np.array([[1.0, 0.0, 0.0]]), np.array([[1.0, 2.0, 0.0]]))],
 }
 
 
@@ -375,9 +441,9 @@ def activation_backward(fn, names, cases=None, reveal=True):
         for dA, Z in (cases or {}).get(name, ACTIVATION_CASES[name]):
             mistakes = [(lambda dA_, Z_, name_, w=w: w(dA_, Z_), advice)
                         for w, advice in ACTIVATION_MISTAKES[name]]
-            check_function(fn, ref_activation_backward, [(dA, Z, name)], name=f'activation_backward(dA, Z, "{name}")',
-                           mistakes=mistakes, reveal=reveal,
-                           hint="dZ has the shape of Z: dZ = dA * f'(Z) evaluated at the layer's input Z.")
+            _check_cases(fn, ref_activation_backward, [(dA, Z, name)], name=f'activation_backward(dA, Z, "{name}")',
+                         mistakes=mistakes, reveal=reveal,
+                         hint="dZ has the shape of Z: dZ = dA * f'(Z) evaluated at the layer's input Z.")
     return True
 
 
@@ -396,9 +462,7 @@ DENSE_CASES = [
 
 def _dense_part(fn, k):
     def part(dZ, A_prev, W):
-        result = call(fn, dZ, A_prev, W, name="dense_backward",
-                      where=f"for dZ of shape {np.shape(dZ)}, A_prev of shape {np.shape(A_prev)}, W of shape {np.shape(W)}",
-                      hint="Shapes: dZ (m, N_l), A_prev (m, N_(l-1)), W (N_l, N_(l-1)).")
+        result = fn(dZ, A_prev, W)
         if isinstance(result, (tuple, list)) and len(result) == 2:
             fail("dense_backward returned two arrays; it must return three, (dA_prev, dW, db): "
                  "did you forget the bias gradient db?")
@@ -445,9 +509,17 @@ DA_MISTAKES = [
 
 def dense_backward_dW(fn, cases=None, reveal=True):
     """Exercise 3: dW = dZ^T A_prev of W's shape."""
-    check_function(_dense_part(fn, 1), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[1], cases or DENSE_CASES,
-                   name="dW from dense_backward", mistakes=DW_MISTAKES, reveal=reveal,
-                   hint="dW has W's shape (N_l, N_(l-1)): dW = dZ.T @ A_prev.")
+    for dZ, A, W in cases or DENSE_CASES:
+        try:
+            shape = np.shape(fn(*copy.deepcopy((dZ, A, W)))[1])
+        except Exception:
+            break  # the comparison below explains the error
+        if shape == np.shape(W)[::-1] and shape != np.shape(W):
+            fail(f"dW is transposed: it must have W's shape {np.shape(W)} = (N_l, N_(l-1)), so dW = dZ.T @ A_prev "
+                 f"(dW from dense_backward returned shape {shape}).")
+    _check_cases(_dense_part(fn, 1), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[1], cases or DENSE_CASES,
+                 name="dW from dense_backward", mistakes=DW_MISTAKES, reveal=reveal,
+                 hint="dW has W's shape (N_l, N_(l-1)): dW = dZ.T @ A_prev.")
     return True
 
 
@@ -461,22 +533,26 @@ def dense_backward_db(fn, cases=None, reveal=True):
             fail(f"db from dense_backward has shape {result.shape}; keep it 1-D like b, shape ({n_units},): "
                  "a (1, N) or (N, 1) gradient broadcasts wrongly against b (shape (N,)) in the update "
                  "b - lr * db, turning b into an (N, N) matrix.")
-    check_function(part, lambda dZ, A, W: ref_dense_backward(dZ, A, W)[2], cases or DENSE_CASES,
-                   name="db from dense_backward", mistakes=DB_MISTAKES, reveal=reveal,
-                   hint="db has b's shape (N_l,): the sum of dZ over the samples.")
+    _check_cases(part, lambda dZ, A, W: ref_dense_backward(dZ, A, W)[2], cases or DENSE_CASES,
+                 name="db from dense_backward", mistakes=DB_MISTAKES, reveal=reveal,
+                 hint="db has b's shape (N_l,): the sum of dZ over the samples.")
     return True
 
 
 def dense_backward_dA_prev(fn, cases=None, reveal=True):
     """Exercise 3: dA_prev = dZ W, shape (m, N_(l-1))."""
-    check_function(_dense_part(fn, 0), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[0], cases or DENSE_CASES,
-                   name="dA_prev from dense_backward", mistakes=DA_MISTAKES, reveal=reveal,
-                   hint="dA_prev has A_prev's shape (m, N_(l-1)): dA_prev = dZ @ W.")
+    _check_cases(_dense_part(fn, 0), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[0], cases or DENSE_CASES,
+                 name="dA_prev from dense_backward", mistakes=DA_MISTAKES, reveal=reveal,
+                 hint="dA_prev has A_prev's shape (m, N_(l-1)): dA_prev = dZ @ W.")
     return True
 
 
 def dense_backward_rules(fn):
-    """Exercise 3's rules: no Python loops, and the student's own numpy code (not nnlib's network)."""
+    """Exercise 3's rules: no Python loops, and the student's own numpy code (not nnlib's network).
+
+    A stub does not earn the rules' point: the function must run first.
+    """
+    call(fn, *copy.deepcopy(DENSE_CASES[0]), name="dense_backward")
     check_no_loops(fn, "Each gradient is one matrix expression over the whole batch: dZ.T @ A_prev, "
                        "dZ.sum(axis=0), dZ @ W.", name="dense_backward")
     _own_code_everywhere(fn, forbidden=("nnlib",))
@@ -487,9 +563,11 @@ def dense_backward_rules(fn):
 def visible_network_cases():
     """The networks the visible backprop tests use: lectures, batches, a square network, softmax."""
     rng = np.random.default_rng(2024)
-    return [random_case(rng, [3, 4, 2], ["tanh", "sigmoid"], m=5),
-            random_case(rng, [3, 3, 3, 3], ["sigmoid", "tanh", "linear"], m=4),
-            random_case(rng, [4, 5, 3], ["relu", "softmax"], m=6)]
+    # the square network first: a transposed or misplaced W then gives wrong values, not a shape error
+    return [random_case(rng, [3, 3, 3, 3], ["sigmoid", "tanh", "linear"], m=4),
+            random_case(rng, [3, 4, 2], ["tanh", "sigmoid"], m=5),
+            random_case(rng, [4, 5, 3], ["relu", "softmax"], m=6),
+            random_case(rng, [2, 3, 1], ["tanh", "linear"], m=5)]
 
 
 def _forward(X, Ws, bs, names):
@@ -533,7 +611,7 @@ def cost(fn, cases=None, reveal=True):
             try:
                 if case[5] == "squared_error" or wrong is COST_MISTAKES[0][0]:
                     if close(result, wrong(*_copy_case(case))):
-                        fail(f"cost is not right {where}. {advice}")
+                        fail(f"{advice} (cost {where})")
             except CheckFailed:
                 raise
             except Exception:
@@ -607,9 +685,18 @@ def _read_backprop(result, n_layers, where):
 def _check_one_backprop(fn, case, reveal, pieces):
     X, Y, Ws, bs, names, loss = case
     sizes = [np.shape(Ws[0])[1]] + [np.shape(W)[0] for W in Ws]
-    where = f"for the network {sizes} with {names} and loss {loss!r} on a batch of {len(X)}"
+    where = f"for the network {sizes} ({', '.join(names)}; {loss}; m = {len(X)})"
     given = _copy_case(case)
-    result = call(fn, *given, name="backprop", where=where)
+    try:
+        result = fn(*given)
+    except CheckFailed:
+        raise
+    except NotImplementedError:
+        fail("backprop is not written yet: replace `raise NotImplementedError()` with your code.")
+    except Exception as error:
+        fail("A shape error: keep Y and Ŷ both (m, N_L) — (m,) against (m, 1) broadcasts wrongly; δ^l = "
+             "(δ^(l+1) @ W^(l+1)) ⊙ f'(Z^l) uses the layer ABOVE; dW = δ.T @ A_prev. "
+             f"(backprop raised {type(error).__name__} {where}: {error})")
     _unchanged(case, given, "backprop", where)
     n_layers = len(Ws)
     dWs, dbs = _read_backprop(result, n_layers, where)
@@ -634,17 +721,17 @@ def _check_one_backprop(fn, case, reveal, pieces):
                  "exercise first, backprop builds on it.")
     m = len(X)
     if m > 1 and _grads_close((dWs, dbs), ([m * g for g in expected[0]], [m * g for g in expected[1]])):
-        fail(f"Your gradients are m = {m} times too large {where}: the cost is the MEAN over the batch, "
-             "so δ^L carries a factor 1/m (sum instead of mean).")
+        fail(f"Your gradients are m = {m} times too large: the cost is the MEAN over the batch, "
+             f"so δ^L carries a factor 1/m (sum instead of mean). (backprop {where})")
     if m > 1 and _grads_close((dWs, dbs), ([g / m for g in expected[0]], [g / m for g in expected[1]])):
-        fail(f"Your gradients are m = {m} times too small {where}: δ^L already holds the 1/m; do not divide "
-             "by m again in dW or db.")
+        fail(f"Your gradients are m = {m} times too small: δ^L already holds the 1/m; do not divide "
+             f"by m again in dW or db. (backprop {where})")
     if not all(close(d, e) for d, e in zip(dbs, expected[1])) and all(close(d, e) for d, e in zip(dWs, expected[0])):
-        fail(f"The dW are right but a db is not {where}: db^l is the sum of δ^l over the samples (axis=0).")
+        fail(f"The dW are right but a db is not: db^l is the sum of δ^l over the samples (axis=0). (backprop {where})")
     for options, advice in BACKPROP_MISTAKES[1:]:
         wrong = _backprop_variant(*case, **options)
         if wrong is not None and _grads_close((dWs, dbs), wrong):
-            fail(f"backprop is not right {where}. {advice}")
+            fail(f"{advice} (backprop {where})")
     bad = [l for l in range(n_layers) if not (close(dWs[l], expected[0][l]) and close(dbs[l], expected[1][l]))]
     detail = (f" (largest error {max(max_error(dWs[l], expected[0][l]) for l in bad):.3g})" if reveal else "")
     if bad and bad[-1] < n_layers - 1:
@@ -682,7 +769,8 @@ def backprop(fn, activation_fn=None, dense_fn=None, cases=None, reveal=True):
 
 
 def backprop_rules(fn):
-    """Exercise 4's rule: your own backprop, not nnlib's network or gradient checker."""
+    """Exercise 4's rule: your own backprop, not nnlib's network or gradient checker (stubs do not pass)."""
+    call(fn, *network_case(LECTURE_000), name=getattr(fn, "__name__", "backprop"))
     _own_code_everywhere(fn, forbidden=("nnlib.network", "nnlib.gradcheck", "nnlib.graph", "nnlib.optim",
                                         "nnlib.train", "nnlib.losses"))
     return True
@@ -717,10 +805,10 @@ NUMERICAL_MISTAKES = [
 def numerical_gradient(fn, cases=None, reveal=True):
     """Exercise 5a: central differences, one entry at a time, input unchanged."""
     for f, x, eps in cases or NUMERICAL_CASES:
-        check_function(fn, lambda f_, x_, e_: gradcheck.numerical_gradient(f_, x_, e_), [(f, x, eps)],
-                       name=f"numerical_gradient(f, x, eps={eps:g})" if reveal else "numerical_gradient",
-                       mistakes=NUMERICAL_MISTAKES, reveal=reveal,
-                       hint="For each entry i: (f(x + ε e_i) - f(x - ε e_i)) / (2ε), with the result of x's shape.")
+            _check_cases(fn, lambda f_, x_, e_: gradcheck.numerical_gradient(f_, x_, e_), [(f, x, eps)],
+                     name=f"numerical_gradient(f, x, eps={eps:g})" if reveal else "numerical_gradient",
+                     mistakes=NUMERICAL_MISTAKES, reveal=reveal,
+                     hint="For each entry i: (f(x + ε e_i) - f(x - ε e_i)) / (2ε), with the result of x's shape.")
     return True
 
 
@@ -750,8 +838,8 @@ def relative_error(fn, cases=None, reveal=True):
             if not np.all(np.isfinite(value)):
                 fail("relative_error of two zero arrays returned nan or inf: keep the denominator above 0, "
                      "e.g. max(np.max(np.abs(a) + np.abs(b)), 1e-300). Two equal arrays have error 0.")
-        check_function(fn, gradcheck.rel_error, [(a, b)], name="relative_error", mistakes=RELATIVE_MISTAKES,
-                       reveal=reveal, hint="relative error = max|a - b| / max(max(|a| + |b|), 1e-300).")
+        _check_cases(fn, gradcheck.rel_error, [(a, b)], name="relative_error", mistakes=RELATIVE_MISTAKES,
+                     reveal=reveal, hint="relative error = max|a - b| / max(max(|a| + |b|), 1e-300).")
     return True
 
 
@@ -833,8 +921,8 @@ def gradient_check(fn, pieces=(), cases=None, reveal=True):
                      "fix that exercise first, gradient_check builds on it.")
         absolute = _absolute_check(case, grads)
         if abs(result - absolute) <= 1e-4 * max(absolute, 1e-12):
-            fail(f"gradient_check is not right {where}: it reports the absolute error max|analytic - numerical|. "
-                 "Use your relative_error, so the verdict does not depend on how large the gradients are.")
+            fail("gradient_check reports the absolute error max|analytic - numerical|: use your relative_error, "
+                 f"so the verdict does not depend on how large the gradients are. ({where})")
         if right:
             fail(f"gradient_check reports {result:.3g} {where}, but these gradients are right (relative error "
                  f"below {GRAD_RTOL:g}). Compare each dW and db with central differences of cost, and return the "
@@ -925,7 +1013,7 @@ def train_step(fn, cases=None, reveal=True):
             continue
         for wrong, advice in TRAIN_MISTAKES:
             if _grads_close(got, wrong(*_copy_case(case))):
-                fail(f"train_step is not right {where}. {advice}")
+                fail(f"{advice} (train_step {where})")
         if all(close(W_new, W) for W_new, W in zip(new_Ws, Ws)):
             fail(f"train_step returned the old weights {where}: subtract lr times each gradient.")
         fail(f"train_step is not right {where}. Take (dWs, dbs) from backprop with the old weights, then "
@@ -977,8 +1065,11 @@ def _lecture_value(numbers, key, lecture):
     return as_array(value, f"{name}[{key!r}]")
 
 
-def lecture_numbers(fn, lecture, keys=None):
-    """Exercise 7: the numbers of one lecture's exercise, computed with the student's functions."""
+def lecture_numbers(fn, lecture, keys=None, backprop_fn=None):
+    """Exercise 7: the numbers of one lecture's exercise, computed with the student's functions.
+
+    With ``backprop_fn``, a wrong number caused by a wrong backprop is sent back to exercise 4.
+    """
     numbers = call(fn, name=f"lecture_{lecture}_numbers")
     exact, slide = exact_lecture_numbers()[lecture], SLIDE_NUMBERS[lecture]
     for key in keys or exact:
@@ -986,6 +1077,8 @@ def lecture_numbers(fn, lecture, keys=None):
         pairs = zip(value, exact[key]) if key == "new_Ws" else [(value, exact[key])]
         for k, (got, want) in enumerate(pairs):
             got = as_array(got, f"lecture_{lecture}_numbers()[{key!r}]")
+            if np.ndim(want) == 0 and got.size == 1:
+                got = got.reshape(())
             label = f"lecture_{lecture}_numbers()[{key!r}]" + (f"[{k}]" if key == "new_Ws" else "")
             if close(got, want):
                 continue
@@ -996,18 +1089,24 @@ def lecture_numbers(fn, lecture, keys=None):
             if lecture == "000" and key == "deltas" and np.shape(got) == (3,) and close(got, [-30.0, 0.0, 10.0]):
                 fail(f"{label}: δ3 = -30 comes from the UPDATED w35 = -3; every δ uses the old weights "
                      "(δ3 = δ5 · w35 · F'(x3) with w35 = 2).")
+            if backprop_fn is not None:
+                _require_right_backprop(backprop_fn, lecture)
             check_close(got, want, label, hint="Compute it with your backprop and train_step on the lecture's "
                                                 "network (LECTURE_000, LECTURE_002, LECTURE_003).")
     return True
 
 
-def lecture_numbers_match_own_code(fn, lecture, backprop_fn):
-    """Hidden part of exercise 7: the student's own backprop gives these numbers too (pieces first)."""
+def _require_right_backprop(backprop_fn, lecture):
     net = {"000": LECTURE_000, "002": LECTURE_002, "003": LECTURE_003}[lecture]
     case = network_case(net)
     grads = call(backprop_fn, *_copy_case(case), name="backprop", where=f"on lecture {lecture}'s network")
     dWs, dbs = _read_backprop(grads, 2, f"on lecture {lecture}'s network")
     if not _grads_close((dWs, dbs), ref_backprop(*case)):
-        fail(f"Your backprop is not right on lecture {lecture}'s network: fix exercise 4 first.")
+        fail(f"Your backprop is not right on lecture {lecture}'s network: fix exercise 4 first, these numbers come from it.")
+
+
+def lecture_numbers_match_own_code(fn, lecture, backprop_fn):
+    """Hidden part of exercise 7: the student's own backprop gives these numbers too (pieces first)."""
+    _require_right_backprop(backprop_fn, lecture)
     lecture_numbers(fn, lecture)
     return True
