@@ -27,6 +27,7 @@ import numpy as np
 
 from nnlib import losses, train
 from nnlib.checks import as_array, call, check_close, check_function, check_no_loops, check_own_code, fail
+from nnlib.exercises.unit02 import compare, exercise, require_written
 from nnlib.tolerance import close
 from nnlib.widgets import descent
 
@@ -51,13 +52,17 @@ def _passed(message, reveal):
 
 
 def _helpers(fn):
-    """``fn`` and the student's own functions that it calls, followed to any depth."""
-    found, todo = [], [fn]
+    """``[(name, function)]``: ``fn`` and the student's own functions it calls, followed to any depth.
+
+    A helper is a function defined in the same module (the notebook) and read as a global name
+    from ``fn``'s code; the name is the one the code uses.
+    """
+    found, todo = [], [(getattr(fn, "__name__", ""), fn)]
     while todo:
-        current = todo.pop()
-        if any(current is f for f in found):
+        name, current = todo.pop()
+        if any(current is f for _, f in found):
             continue
-        found.append(current)
+        found.append((name, current))
         code, scope = getattr(current, "__code__", None), getattr(current, "__globals__", {})
         if code is None:
             continue
@@ -66,24 +71,22 @@ def _helpers(fn):
             block = stack.pop()
             names |= set(block.co_names)
             stack += [c for c in block.co_consts if hasattr(c, "co_names")]
-        for name in sorted(names):
-            other = scope.get(name)
+        for other_name in sorted(names):
+            other = scope.get(other_name)
             if inspect.isfunction(other) and other.__module__ == current.__module__:
-                todo.append(other)
+                todo.append((other_name, other))
     return found
 
 
 def _own_code(fn, name):
     """The exercise asks for the student's own numpy code: no nnlib, in fn or its helpers."""
-    for f in _helpers(fn):
-        helper = getattr(f, "__name__", name)
+    for helper, f in _helpers(fn):
         check_own_code(f, forbidden=("nnlib",), name=name if f is fn else f"{helper} (called by {name})")
 
 
 def _pieces_first(fn, name):
     """If ``fn`` calls another graded function of this unit, that one must be right first."""
-    for f in _helpers(fn)[1:]:
-        other = getattr(f, "__name__", "")
+    for other, f in _helpers(fn)[1:]:
         if other in _GRADED and other != name:
             exercise, check = _GRADED[other]
             try:
@@ -94,12 +97,16 @@ def _pieces_first(fn, name):
 
 
 def _values(fn, reference, cases, name, mistakes=(), hint="", reveal=True):
-    """Rules, pieces, then values against the reference (with the catalogue of mistakes)."""
-    if not callable(fn):
-        fail(f"{name} is not a function: did you overwrite it with a value?")
+    """Written, own code, earlier pieces right, then values against the reference.
+
+    A wrong value gets the advice of the recognised mistake first, else ``hint`` (the idea to
+    re-read), then the numbers (unit 02's :func:`compare`).
+    """
+    cases = list(cases)
+    require_written(fn, cases[0], name)
     _own_code(fn, name)
     _pieces_first(fn, name)
-    check_function(fn, reference, cases, name=name, mistakes=mistakes, hint=hint, reveal=reveal)
+    compare(fn, reference, cases, name, mistakes=mistakes, hint=hint, reveal=reveal)
 
 
 def _arrays(*values):
@@ -108,7 +115,7 @@ def _arrays(*values):
 
 # Visible cases. A (3, 2) batch that is not square, so averaging over one axis shows, and whose
 # differences are not all equal, so a sum and a mean cannot agree by accident.
-Y_HAT_BATCH, Y_BATCH = _arrays([[0.5, 1.0], [2.0, -1.0], [0.0, 3.0]], [[1.0, 1.0], [0.0, 0.0], [1.0, 2.5]])
+Y_HAT_BATCH, Y_BATCH = _arrays([[0.5, 1.0], [2.0, -1.0], [0.0, 3.0]], [[1.0, 1.0], [0.0, 0.0], [1.0, 3.5]])
 #: Lecture 002: the slide's output 0.8796 for the target 1. Lecture 000: output 10 for target 0.
 SLIDE_002 = _arrays([0.8796], [1.0])
 CASE_000 = _arrays([10.0], [0.0])
@@ -138,10 +145,11 @@ SQUARED_ERROR_MISTAKES = [
 ]
 
 
+@exercise("Exercise 1 (squared_error)")
 def squared_error(fn, cases=None, reveal=True):
     """squared_error(y_hat, y) = ½ Σ (ŷ − y)² over every entry: one number."""
     _values(fn, losses.squared_error, cases or REGRESSION_CASES, "squared_error",
-            SQUARED_ERROR_MISTAKES, "E = ½ Σ (ŷ − y)², summed over every entry, as a number.", reveal)
+            SQUARED_ERROR_MISTAKES, "Compare your code with the table of definitions in section 2: what is summed, what is averaged, which constant.", reveal)
     return _passed("squared_error: lecture 002's 0.00724808 (from the slide's 0.8796), lecture 000's 50, batches", reveal)
 
 
@@ -161,10 +169,11 @@ MSE_MISTAKES = [
 ]
 
 
+@exercise("Exercise 1 (mse)")
 def mse(fn, cases=None, reveal=True):
     """mse(y_hat, y) = mean of (ŷ − y)² over all entries: one number."""
     _values(fn, losses.mse, cases or REGRESSION_CASES, "mse", MSE_MISTAKES,
-            "MSE = (1/N) Σ (ŷ − y)² over all N entries: np.mean((y_hat - y) ** 2).", reveal)
+            "Compare your code with the table of definitions in section 2: what is summed, what is averaged, which constant.", reveal)
     return _passed("mse: the mean of the squared errors over every entry", reveal)
 
 
@@ -183,10 +192,11 @@ MAE_MISTAKES = [
 ]
 
 
+@exercise("Exercise 1 (mae)")
 def mae(fn, cases=None, reveal=True):
     """mae(y_hat, y) = mean of |ŷ − y| over all entries: one number."""
     _values(fn, losses.mae, cases or REGRESSION_CASES, "mae", MAE_MISTAKES,
-            "MAE = (1/N) Σ |ŷ − y| over all N entries: np.mean(np.abs(y_hat - y)).", reveal)
+            "Compare your code with the table of definitions in section 2: what is summed, what is averaged, which constant.", reveal)
     return _passed("mae: the mean of the absolute errors over every entry", reveal)
 
 
@@ -194,37 +204,42 @@ SHAPE_CASES = [(np.array([[0.5], [1.5], [2.0], [3.0]]), np.array([1.0, 1.0, 2.0,
                (np.array([0.5, 1.5, 2.0]), np.array([[1.0], [1.0], [2.0]]))]
 
 
-def loss_shapes(*fns, cases=None, reveal=True):
-    """Each regression loss refuses y_hat and y of different shapes with a ValueError.
-
-    ``fns`` are squared_error, mse and mae, in this order (their names come from the functions).
-    """
-    references = {"squared_error": losses.squared_error, "mse": losses.mse, "mae": losses.mae}
-    for fn in fns:
-        name = getattr(fn, "__name__", "your loss")
-        reference = references.get(name, losses.mse)
+@exercise("Exercise 1 (shapes)")
+def loss_shapes(squared_error_fn, mse_fn, mae_fn, cases=None, reveal=True):
+    """The three regression losses refuse y_hat and y of different shapes with a ValueError,
+    and still compute the loss when the shapes match."""
+    pairs = ((squared_error_fn, "squared_error", losses.squared_error), (mse_fn, "mse", losses.mse),
+             (mae_fn, "mae", losses.mae))
+    for fn, name, reference in pairs:
+        require_written(fn, SHAPE_CASES[0][:1] * 2, name)
         for y_hat, y in cases or SHAPE_CASES:
             where = f"for y_hat of shape {y_hat.shape} and y of shape {y.shape}"
             try:
-                result = fn(y_hat.copy(), y.copy())
-            except NotImplementedError:
-                fail(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
+                with np.errstate(all="ignore"):
+                    result = fn(y_hat.copy(), y.copy())
             except ValueError:
-                pass
+                result = None
             except Exception as error:
-                fail(f"{name} raised {type(error).__name__} {where}; raise a ValueError (the error numpy "
-                     f"and nnlib use for wrong shapes): raise ValueError(\"...\").")
-            else:
+                fail(f"{name} raised {type(error).__name__} {where}: raise a ValueError, the error numpy and "
+                     "the course use for wrong shapes.")
+            if result is not None:
+                if close(as_array(result, name), reference(y_hat.reshape(-1), y.reshape(-1))):
+                    fail(f"{name} reshaped the arrays and returned a loss {where}: refuse mismatched shapes "
+                         "with a ValueError instead, so that a shape mix-up elsewhere does not go unnoticed.")
                 n = max(len(y_hat), len(y))
-                fail(f"{name} returned {describe_number(result)} {where}: numpy broadcast (n, 1) against (n,) "
-                     f"into an ({n}, {n}) matrix of differences, so every prediction was compared with every "
-                     "target and the loss is wrong without any error. Check the shapes first: "
-                     "if y_hat.shape != y.shape: raise ValueError(...).")
-            # The same data with matching shapes must still give the loss.
-            check_function(fn, reference, [(y_hat.reshape(-1), y.reshape(-1)), (y_hat.reshape(-1, 1), y.reshape(-1, 1))],
-                           name=name, reveal=reveal,
-                           hint="With matching shapes the loss must be computed as usual; raise only when they differ.")
-    return _passed("the losses refuse (n, 1) against (n,) instead of broadcasting to (n, n)", reveal)
+                fail(f"{name} returned a loss {where} instead of raising ValueError: numpy broadcast (n, 1) "
+                     f"against (n,) into an ({n}, {n}) matrix of differences, every prediction minus every "
+                     "target, so the loss is wrong without any error. Compare the shapes first (section 2).")
+            # The same data with matching shapes must still give a loss (its value is the other
+            # cells' business, so a wrong formula costs its points once, there).
+            for matched in ((y_hat.reshape(-1), y.reshape(-1)), (y_hat.reshape(-1, 1), y.reshape(-1, 1))):
+                try:
+                    with np.errstate(all="ignore"):
+                        fn(*matched)
+                except Exception as error:
+                    fail(f"{name} raised {type(error).__name__} for y_hat and y both of shape {matched[0].shape}: "
+                         "raise only when the shapes differ, and compute the loss when they match.")
+    _passed("the losses refuse (n, 1) against (n,) instead of broadcasting to (n, n)", reveal)
 
 
 def describe_number(value):
@@ -235,7 +250,10 @@ def describe_number(value):
 
 
 # ---------------------------------------------------------------------- exercise 2
-GRAD_CASES = [SLIDE_002, CASE_000, (Y_HAT_BATCH, Y_BATCH), _arrays([1.5, -0.5, 2.0, 2.0], [1.0, 0.5, 2.0, -1.0])]
+# The batch first: on a single entry several constant-factor mistakes give the same numbers.
+GRAD_CASES = [(Y_HAT_BATCH, Y_BATCH), SLIDE_002, CASE_000, _arrays([1.5, -0.5, 2.0, 2.0], [1.0, 0.5, 2.0, -1.0])]
+GRAD_POINTER = ("Re-read section 3: differentiate the loss of exercise 1 entry by entry; the result has "
+                "the shape of y_hat, and the constants (½, 1/N) matter.")
 SIGN = "The sign is flipped: the derivative with respect to ŷ of (ŷ − y)² is 2(ŷ − y). A flipped sign makes gradient descent climb."
 
 SQUARED_ERROR_GRAD_MISTAKES = [
@@ -246,27 +264,29 @@ SQUARED_ERROR_GRAD_MISTAKES = [
 ]
 
 
+@exercise("Exercise 2 (squared_error_grad)")
 def squared_error_grad(fn, cases=None, reveal=True):
     """squared_error_grad(y_hat, y) = ŷ − y, the shape of y_hat."""
     _values(fn, losses.squared_error_grad, cases or GRAD_CASES, "squared_error_grad",
-            SQUARED_ERROR_GRAD_MISTAKES, "∂E/∂ŷ = ŷ − y, an array of the shape of y_hat.", reveal)
+            SQUARED_ERROR_GRAD_MISTAKES, GRAD_POINTER, reveal)
     return _passed("squared_error_grad: ŷ − y (lecture 002's −0.1204 from the slide's 0.8796, lecture 000's 10)", reveal)
 
 
 MSE_GRAD_MISTAKES = [
+    (lambda p, y: _d(p, y), "That is the gradient of ½ Σ (ŷ − y)²; the MSE's is (2/N)(ŷ − y)."),
     (lambda p, y: 2.0 * _d(p, y), "The 1/N of the mean is missing: ∂MSE/∂ŷ = (2/N)(ŷ − y)."),
     (lambda p, y: _d(p, y) / np.size(p), "The 2 from the square is missing: ∂MSE/∂ŷ = (2/N)(ŷ − y)."),
     (lambda p, y: -2.0 * _d(p, y) / np.size(p), SIGN),
     (lambda p, y: 2.0 * _d(p, y) / _rows(p),
      "Divide by N, the number of entries (y_hat.size), as the mean does, not by the number of rows."),
-    (lambda p, y: _d(p, y), "That is the gradient of ½ Σ (ŷ − y)²; the MSE's is (2/N)(ŷ − y)."),
 ]
 
 
+@exercise("Exercise 2 (mse_grad)")
 def mse_grad(fn, cases=None, reveal=True):
     """mse_grad(y_hat, y) = (2/N)(ŷ − y), the shape of y_hat."""
     _values(fn, losses.mse_grad, cases or GRAD_CASES, "mse_grad", MSE_GRAD_MISTAKES,
-            "∂MSE/∂ŷ = (2/N)(ŷ − y) with N = y_hat.size, an array of the shape of y_hat.", reveal)
+            GRAD_POINTER, reveal)
     return _passed("mse_grad: (2/N)(ŷ − y)", reveal)
 
 
@@ -284,10 +304,11 @@ MAE_GRAD_MISTAKES = [
 ]
 
 
+@exercise("Exercise 2 (mae_grad)")
 def mae_grad(fn, cases=None, reveal=True):
     """mae_grad(y_hat, y) = sign(ŷ − y) / N, 0 where ŷ = y."""
     _values(fn, losses.mae_grad, cases or MAE_GRAD_CASES, "mae_grad", MAE_GRAD_MISTAKES,
-            "∂MAE/∂ŷ = sign(ŷ − y) / N, and 0 where ŷ = y (np.sign does both; |d|/d gives 0/0 = nan).", reveal)
+            "Re-read section 3 on the MAE: its slope on either side of the kink, the value chosen at the kink, and the 1/N.", reveal)
     return _passed("mae_grad: sign(ŷ − y) / N, 0 where ŷ = y", reveal)
 
 
@@ -318,10 +339,11 @@ BCE_MISTAKES = [
 ]
 
 
+@exercise("Exercise 3 (binary_cross_entropy)")
 def binary_cross_entropy(fn, cases=None, reveal=True):
     """binary_cross_entropy(y_hat, y) = −mean[y log ŷ + (1 − y) log(1 − ŷ)]."""
     _values(fn, losses.binary_cross_entropy, cases or BCE_CASES, "binary_cross_entropy", BCE_MISTAKES,
-            "BCE = −(1/N) Σ [y log ŷ + (1 − y) log(1 − ŷ)], with ŷ clipped into [EPS, 1 − EPS].", reveal)
+            "Re-read section 4 (two classes): both terms, the sign, the average over the entries, the clip.", reveal)
     return _passed("binary_cross_entropy: right values, averaged over the entries", reveal)
 
 
@@ -337,10 +359,11 @@ BCE_GRAD_MISTAKES = [
 ]
 
 
+@exercise("Exercise 3 (binary_cross_entropy_grad)")
 def binary_cross_entropy_grad(fn, cases=None, reveal=True):
     """binary_cross_entropy_grad(y_hat, y) = (ŷ − y) / (ŷ(1 − ŷ)) / N."""
     _values(fn, losses.binary_cross_entropy_grad, cases or BCE_CASES, "binary_cross_entropy_grad",
-            BCE_GRAD_MISTAKES, "∂BCE/∂ŷ = (1/N) [−y/ŷ + (1 − y)/(1 − ŷ)] = (ŷ − y) / (ŷ(1 − ŷ)) / N.", reveal)
+            BCE_GRAD_MISTAKES, "Re-read section 4 (two classes): the derivative of both terms with respect to ŷ, then the 1/N of the mean.", reveal)
     return _passed("binary_cross_entropy_grad: right values", reveal)
 
 
@@ -368,6 +391,7 @@ def _extremes(fn, reference, cases, name, reveal):
                         hint=f"Clip with EPS = {EPS:g} exactly: np.clip(y_hat, EPS, 1 - EPS).")
 
 
+@exercise("Exercise 3 (ŷ = 0 and 1)")
 def binary_cross_entropy_extremes(loss_fn, grad_fn, cases=None, reveal=True):
     """Loss and gradient stay finite (and right) at predictions of exactly 0 and 1."""
     _extremes(loss_fn, losses.binary_cross_entropy, cases or BCE_EXTREMES, "binary_cross_entropy", reveal)
@@ -406,10 +430,11 @@ CE_MISTAKES = [
 ]
 
 
+@exercise("Exercise 4 (cross_entropy)")
 def cross_entropy(fn, cases=None, reveal=True):
     """cross_entropy(y_hat, y) = −(1/n) Σ_i Σ_k y_ik log ŷ_ik for one-hot rows."""
     _values(fn, losses.cross_entropy, cases or CE_CASES, "cross_entropy", CE_MISTAKES,
-            "CE = −(1/n) Σ_i Σ_k y_ik log ŷ_ik: sum over the classes, mean over the n rows.", reveal)
+            "Re-read section 4 (K classes): which terms a one-hot target keeps, the sign, and what the loss is averaged over.", reveal)
     return _passed("cross_entropy: lecture 003's 0.4076 and batches", reveal)
 
 
@@ -425,13 +450,15 @@ CE_GRAD_MISTAKES = [
 ]
 
 
+@exercise("Exercise 4 (cross_entropy_grad)")
 def cross_entropy_grad(fn, cases=None, reveal=True):
     """cross_entropy_grad(y_hat, y) = −y / ŷ / n, the shape of y_hat."""
     _values(fn, losses.cross_entropy_grad, cases or CE_CASES, "cross_entropy_grad", CE_GRAD_MISTAKES,
-            "∂CE/∂ŷ_ik = −y_ik / ŷ_ik / n (ŷ clipped), an array of the shape of y_hat.", reveal)
+            "Re-read section 4 (K classes): differentiate −y log ŷ with respect to ŷ entry by entry, and keep the average over the samples.", reveal)
     return _passed("cross_entropy_grad: −y / ŷ / n", reveal)
 
 
+@exercise("Exercise 4 (ŷ = 0 and 1)")
 def cross_entropy_extremes(loss_fn, grad_fn, cases=None, reveal=True):
     """Loss and gradient stay finite (and right) at probabilities of exactly 0 and 1."""
     _extremes(loss_fn, losses.cross_entropy, cases or CE_EXTREMES, "cross_entropy", reveal)
@@ -444,8 +471,10 @@ Z_BATCH = np.array([[1.0, 2.0, 0.0, -1.0], [3.0, -2.0, 0.5, 0.0], [0.0, 0.0, 0.0
 Y_BATCH_4 = np.array([[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 0.0, 1.0], [1.0, 0.0, 0.0, 0.0]])
 SCE_CASES = [(Z_003, Y_003), (Z_BATCH, Y_BATCH_4), (Z_BATCH + 100.0, Y_BATCH_4)]
 #: Rows far apart and far from 0: a row's own maximum is needed, and a probability of e^-1000 is 0.
-SCE_EXTREMES = [_arrays([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 0.0], [-1000.0, -1001.0, -1002.0]],
-                        [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])]
+# The first case overflows exp without the shift; the second, rows 800 apart, needs each row's own
+# maximum (with the batch's maximum the lower row's exponentials all underflow to 0).
+SCE_EXTREMES = [_arrays([[1000.0, 0.0, -1000.0], [0.0, 1000.0, 0.0]], [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]]),
+                _arrays([[-400.0, -401.0, -402.0], [400.0, 401.0, 402.0]], [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])]
 
 
 def _naive_log_softmax(z):
@@ -476,21 +505,31 @@ SCE_MISTAKES = [
 ]
 
 
+@exercise("Exercise 5 (softmax_cross_entropy)")
 def softmax_cross_entropy(fn, cases=None, reveal=True):
     """softmax_cross_entropy(z, y) = cross-entropy of softmax(z), averaged over the rows."""
     _values(fn, losses.softmax_cross_entropy, cases or SCE_CASES, "softmax_cross_entropy", SCE_MISTAKES,
-            "L = −(1/n) Σ_i Σ_k y_ik log softmax(z_i)_k, with log softmax(z) = z − m − log Σ exp(z − m).", reveal)
+            "Re-read section 5: the log of softmax by log-sum-exp with each row's maximum, then the average over the rows.", reveal)
     return _passed("softmax_cross_entropy: lecture 003's 0.4076 and batches", reveal)
 
 
+@exercise("Exercise 5 (softmax_cross_entropy)")
 def softmax_cross_entropy_stable(fn, cases=None, reveal=True):
     """softmax_cross_entropy stays finite and exact for logits of ±1000."""
     _values(fn, losses.softmax_cross_entropy, cases or SCE_EXTREMES, "softmax_cross_entropy", SCE_MISTAKES,
-            "Use log-sum-exp with each row's maximum: log softmax(z) = z − m − log Σ exp(z − m).", reveal)
+            "Re-read section 5 on log-sum-exp: which maximum is subtracted, and why the log is taken before any exp can underflow.", reveal)
     return _passed("softmax_cross_entropy: exact for logits of ±1000", reveal)
 
 
+def _naive_softmax(z):
+    e = np.exp(np.asarray(z, dtype=float))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
 SCE_GRAD_MISTAKES = [
+    (lambda z, y: (_naive_softmax(z) - y) / len(z),
+     "exp overflows for large scores: subtract each row's maximum before np.exp."),
+    (lambda z, y: (np.exp(z - np.max(z)) / np.sum(np.exp(z - np.max(z)), axis=-1, keepdims=True) - y) / len(z), ROW_MAX),
     (lambda z, y: _softmax(z) - y, "The 1/n is missing: the loss averages over the n samples, so does its gradient: (ŷ − y) / n."),
     (lambda z, y: (y - _softmax(z)) / len(z), "The sign is flipped: the gradient is (ŷ − y) / n, positive for the wrong classes."),
     (lambda z, y: (_softmax(z) - y) / np.size(z), "Divide by n, the number of samples (rows), not by n·K."),
@@ -501,14 +540,16 @@ SCE_GRAD_MISTAKES = [
 ]
 
 
+@exercise("Exercise 5 (softmax_cross_entropy_grad)")
 def softmax_cross_entropy_grad(fn, cases=None, reveal=True):
     """softmax_cross_entropy_grad(z, y) = (softmax(z) − y) / n, stable for large logits."""
     _values(fn, losses.softmax_cross_entropy_grad, (cases or SCE_CASES + SCE_EXTREMES),
             "softmax_cross_entropy_grad", SCE_GRAD_MISTAKES,
-            "∂L/∂z = (softmax(z) − y) / n, with a stable softmax (subtract each row's maximum).", reveal)
+            "Re-read section 5: the gradient with respect to the scores, for a batch averaged over its rows, with a stable softmax.", reveal)
     return _passed("softmax_cross_entropy_grad: (ŷ − y) / n, lecture 003's [0.2447, −0.3348, 0.0900]", reveal)
 
 
+@exercise("Exercises 1-5 (no loops)")
 def losses_vectorised(*fns, reveal=True):
     """Every loss and gradient runs without Python loops (for, while, comprehensions), helpers included."""
     for fn in fns:
@@ -518,8 +559,7 @@ def losses_vectorised(*fns, reveal=True):
         probe = (Z_003, Y_003) if "softmax" in name else (_softmax(Z_003), Y_003)
         with np.errstate(all="ignore"):
             call(fn, *[a.copy() for a in probe], name=name, where="for a batch of one sample with 3 outputs")
-        for f in _helpers(fn):
-            helper = getattr(f, "__name__", name)
+        for helper, f in _helpers(fn):
             check_no_loops(f, name=name if f is fn else f"{helper} (called by {name})",
                            advice="Work on whole arrays: np.sum, np.mean, np.clip, np.log, np.max with axis=-1.")
     return _passed("no Python loops in the losses and their gradients", reveal)
@@ -561,6 +601,7 @@ def _end_point(path, expected):
          f"(n_steps + 1,) + {shape} = {expected.shape}.")
 
 
+@exercise("Exercise 6 (gradient_descent)")
 def gradient_descent_values(fn, cases=None, reveal=True):
     """After n_steps updates w_{k+1} = w_k − η ∇L(w_k) the parameters are right (1-D, 2-D, diverging)."""
     if not callable(fn):
@@ -585,6 +626,7 @@ def gradient_descent_values(fn, cases=None, reveal=True):
     return _passed("gradient_descent: the right parameters after n_steps updates, in 1-D and 2-D", reveal)
 
 
+@exercise("Exercise 6 (gradient_descent)")
 def gradient_descent_path(fn, cases=None, reveal=True):
     """The returned path is [w0, w1, ..., w_n]: shape (n_steps + 1,) + w0's shape, start first, w0 unchanged."""
     if not callable(fn):
@@ -615,8 +657,14 @@ def gradient_descent_path(fn, cases=None, reveal=True):
             if close(path[0], expected[1]):
                 fail(f"gradient_descent updated before recording {where}: path[0] must be the start w0.")
             fail(f"path[0] must be the start w0 {where}.")
-        check_close(path, expected, f"the path of gradient_descent {where}", reveal=reveal,
-                    hint="path[k] holds the parameters after k updates, path[0] the start.")
+        # Each row must be what the loop itself gives after k updates. Comparing with the student's
+        # own shorter runs (not the reference) keeps a wrong update rule out of this cell: it costs
+        # its point in the values cell only.
+        for k in range(1, len(path)):
+            shorter, _, _, _ = _descent_run(fn, (grad, w0, rate, k), reveal=False)
+            if shorter.shape != expected.shape[1:] and not close(path[k], shorter[-1]):
+                fail(f"path[{k}] {where} is not the parameters after {k} updates (what your function returns "
+                     f"with n_steps = {k}): record w after every update, in order.")
     return _passed("gradient_descent: the path [w0, w1, ..., w_n], start first", reveal)
 
 
@@ -653,6 +701,7 @@ def _order(pairs):
     return np.concatenate([np.asarray(xb)[:, 0] for xb, _ in pairs]).astype(int)
 
 
+@exercise("Exercise 7 (minibatches)")
 def minibatches_cover(fn, cases=None, reveal=True):
     """One epoch visits every sample exactly once, in batches of batch_size (the last may be smaller),
     with the rows of X and y kept together."""
@@ -694,6 +743,7 @@ def minibatches_cover(fn, cases=None, reveal=True):
     return _passed("minibatches: every sample exactly once per epoch, X and y together, the last batch smaller", reveal)
 
 
+@exercise("Exercise 7 (minibatches)")
 def minibatches_shuffle(fn, cases=None, reveal=True):
     """The order is shuffled, reproducible from the seed, different for another seed; X and y unchanged."""
     if not callable(fn):
