@@ -3,15 +3,21 @@
 Columns, always in this order (units in course order, questions in notebook order)::
 
     student,
-    <unit>, <unit> status, <unit>:<grade id>, <unit>:<grade id>, ...     for every unit
+    <unit>, <unit> status, <unit> submitted, <unit> late,
+    <unit>:<grade id>, <unit>:<grade id>, ...                             for every unit
     total, max total, manual pending
 
 ``<unit>`` is the unit's score: the auto-graded points plus the written answers' points once they
-have been graded by hand in the formgrader (read from nbgrader's gradebook at export time);
-``<unit>:<grade id>`` the points of one graded cell. A unit with no submission has an empty score
-and the status ``missing``; a submission that was collected but not graded yet says ``not graded``.
-A written answer not graded by hand yet has an empty cell, and its points are counted in
-``manual pending``.
+have been graded by hand in the formgrader (read from nbgrader's gradebook at export time), less
+nbgrader's late penalty if a penalty plugin gave one; ``<unit>:<grade id>`` the points of one
+graded cell. A unit with no submission has an empty score and the status ``missing``; a submission
+that was collected but not graded yet says ``not graded``. A written answer not graded by hand yet
+has an empty cell, and its points are counted in ``manual pending``.
+
+``<unit> submitted`` is the submission's time in UTC, followed by "(file time)" when the source
+recorded no submission time and the file's own time was used (see autograder/late.py);
+``<unit> late`` says "on time", "late by 2 h 05 min" (against the unit's due date) with the penalty
+when there is one, "late (LMS flag)" when only the LMS said so, or nothing when no due date is set.
 """
 import ast
 import csv
@@ -21,7 +27,7 @@ import io
 import json
 from pathlib import Path
 
-from autograder import assignments, results
+from autograder import assignments, late, results
 from autograder.release import ROOT
 
 GRADES_NAME = "grades.csv"
@@ -134,6 +140,34 @@ def hand_scores(course_root):
     return scores
 
 
+def late_penalties(course_root):
+    """{(student, unit): points} of the late penalties nbgrader's penalty plugin gave (none unless configured)."""
+    database = Path(course_root) / "autograder" / "gradebook.db"
+    if not database.is_file():
+        return {}
+    from nbgrader.api import Gradebook
+
+    penalties = {}
+    with Gradebook(assignments.db_url(course_root)) as gradebook:
+        for assignment in gradebook.assignments:
+            for submission in assignment.submissions:
+                points = sum(n.late_submission_penalty or 0.0 for n in submission.notebooks)
+                if points:
+                    penalties[(submission.student.id, assignment.name)] = float(points)
+    return penalties
+
+
+def submitted_cells(submission, due, penalty=0.0):
+    """The '<unit> submitted' and '<unit> late' cells of one submission (or of none)."""
+    if submission is None or submission.time is None:
+        return ["", submission.lateness(due) if submission else ""]
+    when = late.iso(submission.time) + (" (file time)" if submission.source == late.FILE_TIME else "")
+    lateness = submission.lateness(due)
+    if penalty:
+        lateness += f" (penalty {number(penalty)})"
+    return [when, lateness]
+
+
 def grade_table(course_root=ROOT):
     """The header and the rows of the grades table (lists of strings)."""
     records = {(r.student, r.unit): r for r in results.read_all(course_root)}
@@ -146,26 +180,31 @@ def grade_table(course_root=ROOT):
         columns[unit] = ids + [g for g in dict.fromkeys(seen) if g not in ids]
     header = ["student"]
     for unit in units:
-        header += [unit, f"{unit} status"] + [f"{unit}:{gid}" for gid in columns[unit]]
+        header += [unit, f"{unit} status", f"{unit} submitted", f"{unit} late"]
+        header += [f"{unit}:{gid}" for gid in columns[unit]]
     header += ["total", "max total", "manual pending"]
     waiting = collected(course_root)
     by_hand = hand_scores(course_root)
+    times = late.submissions(course_root)
+    due = late.known_due_dates(course_root)
+    penalties = late_penalties(course_root)
     students = sorted({s for s, _ in records} | {s for s, _ in waiting})
     rows = []
     for student in students:
         row, total, max_total, pending = [student], 0.0, 0.0, 0.0
         for unit in units:
             record = records.get((student, unit))
-            if record is None:
-                status = NOT_GRADED if (student, unit) in waiting else results.MISSING
-                row += ["", status] + [""] * len(columns[unit])
+            when = submitted_cells(times.get((student, unit)), due.get(unit), penalties.get((student, unit), 0.0))
+            if record is None or record.status == results.MISSING:
+                status = NOT_GRADED if (student, unit) in waiting and record is None else results.MISSING
+                row += ["", status] + when + [""] * len(columns[unit])
                 max_total += sum(q.points for q in questions(course_root, unit) if q.auto)
                 continue
             points = {c.grade_id: c.points for c in record.checks}
             written = by_hand.get((student, unit), {}) if record.status != results.TAMPERED else {}
             points.update(written)
-            score = record.score + sum(written.values())
-            row += [number(score), record.status]
+            score = max(0.0, record.score + sum(written.values()) - penalties.get((student, unit), 0.0))
+            row += [number(score), record.status] + when
             row += [number(points[g]) if g in points else "" for g in columns[unit]]
             total += score
             max_total += record.max_score + sum(q.points for q in questions(course_root, unit)

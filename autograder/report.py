@@ -5,9 +5,10 @@ Writes into ``autograder/report/``:
 - ``scores_overall.png``: the distribution of each student's total auto-graded score (% of the maximum);
 - ``scores_<unit>.png``: the same for each unit;
 - ``pass_rates.png``: for every auto-graded question, the share of graded submissions that passed it;
-- ``index.html``: the pictures, a count of statuses per unit, and the most common failure messages
-  with how many submissions got each (numbers in messages are masked so that "largest error 0.31"
-  and "largest error 0.27" count as one message).
+- ``index.html``: the pictures, a count of statuses per unit, late work (each unit's due date, how
+  many submissions came on time and late, and every late one with its time and where that time
+  comes from), and the most common failure messages with how many submissions got each (numbers
+  in messages are masked so that "largest error 0.31" and "largest error 0.27" count as one message).
 """
 import collections
 import html
@@ -20,7 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend is chosen first)
 import numpy as np  # noqa: E402
 
-from autograder import results  # noqa: E402
+from autograder import late, results  # noqa: E402
 from autograder.export import course_units, questions  # noqa: E402
 from autograder.release import ROOT  # noqa: E402
 
@@ -130,7 +131,29 @@ def summarise(course_root=ROOT):
               for (unit, grade_id, masked), count in failures.most_common(TOP_MESSAGES)]
     statuses = {u: collections.Counter(r.status for r in records if r.unit == u) for u in units}
     return {"units": units, "per_unit": per_unit, "overall": overall, "pass_rows": pass_rows,
-            "common": common, "statuses": statuses, "students": len(totals)}
+            "common": common, "statuses": statuses, "students": len(totals), **lateness(course_root, units)}
+
+
+def lateness(course_root, units):
+    """Late work as plain data: {"due": {unit: due date}, "timeliness": {unit: Counter}, "late": rows}.
+
+    The Counter counts a unit's collected submissions as "on time", "late" or "unknown" (no due
+    date, or no time); each row of "late" is (student, unit, submitted, how late, time source).
+    """
+    due = late.known_due_dates(course_root)
+    counts = {u: collections.Counter() for u in units}
+    rows = []
+    for (student, unit), submission in sorted(late.submissions(course_root).items()):
+        seconds = submission.seconds_late(due.get(unit))
+        if seconds is None:  # no due date or no time: only the LMS's own flag can tell
+            kind = "late" if submission.lms_late else "unknown"
+        else:
+            kind = "late" if seconds > 0 else "on time"
+        counts.setdefault(unit, collections.Counter())[kind] += 1
+        if kind == "late":
+            rows.append((student, unit, late.shown_time(submission.time) if submission.time else "",
+                         submission.lateness(due.get(unit)), late.TIME_SOURCES[submission.source]))
+    return {"due": due, "timeliness": counts, "late": rows}
 
 
 def _page(summary, pictures):
@@ -143,6 +166,13 @@ def _page(summary, pictures):
     common = "".join(
         f"<tr><td class=num>{count}</td><td>{esc(unit)}</td><td><code>{esc(gid)}</code></td>"
         f"<td class=msg>{esc(message)}</td></tr>" for count, unit, gid, message in summary["common"])
+    timeliness = "".join(
+        f"<tr><td>{esc(u)}</td><td>{esc(late.shown_time(summary['due'][u])) if u in summary['due'] else 'no due date'}</td>"
+        + "".join(f"<td class=num>{summary['timeliness'].get(u, {}).get(k, 0)}</td>" for k in ("on time", "late", "unknown"))
+        + "</tr>" for u in summary["units"])
+    late_rows = ("<table><tr><th>student</th><th>unit</th><th>submitted</th><th>how late</th><th>time from</th></tr>"
+                 + "".join("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in row) + "</tr>" for row in summary["late"])
+                 + "</table>") if summary["late"] else "<p>No late submission.</p>"
     images = "".join(f'<figure><img src="{esc(name)}" alt="{esc(alt)}"></figure>' for name, alt in pictures)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Class report</title>
@@ -158,6 +188,9 @@ figure {{ margin: 1rem 0; }} img {{ max-width: 100%; border: 1px solid #e6e9ed; 
 <p>{summary['students']} student(s) with results, {len(summary['units'])} unit(s).</p>
 <h2>Submissions by status</h2>
 <table><tr><th>unit</th>{status_head}</tr>{rows}</table>
+<h2>Late work</h2>
+<table><tr><th>unit</th><th>due</th><th class=num>on time</th><th class=num>late</th><th class=num>unknown</th></tr>{timeliness}</table>
+{late_rows}
 <h2>Scores and pass rates</h2>
 {images}
 <h2>Most common failure messages</h2>

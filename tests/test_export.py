@@ -62,13 +62,13 @@ def read_csv(path):
 
 
 def test_columns_are_per_unit_and_per_question_in_course_order(course):
-    """Is the header student, then per unit its score, status and questions in notebook order, then totals?"""
+    """Is the header student, then per unit its score, status, submission time, lateness and questions in notebook order, then totals?"""
     path, count = export.export_grades(course)
     assert path == course / "autograder" / "grades.csv" and count == 4
     header = read_csv(path)[0]
     expected = ["student"]
     for unit in UNITS:
-        expected += [unit, f"{unit} status"] + [f"{unit}:{g}" for g in
+        expected += [unit, f"{unit} status", f"{unit} submitted", f"{unit} late"] + [f"{unit}:{g}" for g in
                                                 (*CHECK_IDS[:2], *CHECK_IDS[2:], "why_nonlinear")]
     expected += ["total", "max total", "manual pending"]
     assert header == expected
