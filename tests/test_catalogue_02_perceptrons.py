@@ -7,7 +7,8 @@ mistake. Each right answer written another way must pass every grade cell.
 import numpy as np
 import pytest
 
-from tests.notebook_harness import Unit
+from tests.notebook_harness import Unit, VisibleTests
+from tests.unit_checks import check_test_cells, run_all_released
 
 UNIT = Unit("02_perceptrons")
 
@@ -405,3 +406,117 @@ def test_xor_forward_losing_the_batch_axis_earns_part_of_the_points():
 def test_reference_answers_earn_every_point():
     """Do the notebook's own answers pass every grade cell in-process?"""
     UNIT.assert_accepted({})
+
+
+# ---------------------------------------------------------------- what the student can see
+VISIBLE = VisibleTests("02_perceptrons")
+
+
+@pytest.mark.parametrize("overrides, grade_ids, message", [
+    pytest.param({"perceptron_output": output_booleans}, OUTPUT_CELLS, "booleans", id="booleans"),
+    pytest.param({"perceptron_output": output_list_for_batch}, OUTPUT_CELLS, "numpy array", id="list-for-a-batch"),
+    pytest.param({"xor_forward": xor_untransposed}, ["test_xor_forward_table"], "untransposed", id="W-untransposed-table"),
+    pytest.param({"xor_forward": xor_untransposed}, ["test_xor_forward_shapes"], "untransposed", id="W-untransposed-shapes"),
+    pytest.param({"train_perceptron": _make_trainer(epochs_offset=1)}, ["test_train_perceptron_xor"],
+                 "must end after max_epochs", id="one-epoch-too-many"),
+])
+def test_classic_bug_fails_a_visible_test_that_names_it(overrides, grade_ids, message):
+    """Does a bug the text warns about fail a test the student can see, with a message naming it?"""
+    VISIBLE.assert_caught(overrides, grade_ids=grade_ids, message_contains=message)
+
+
+def _stub(name, arguments):
+    """An untouched exercise as released: a function of that name whose body raises NotImplementedError."""
+    scope = {}
+    exec(f"def {name}({arguments}):\n    raise NotImplementedError()\n", scope)
+    return scope[name]
+
+
+STUBS = {"perceptron_output": _stub("perceptron_output", "X, w, b"),
+         "perceptron_update": _stub("perceptron_update", "x, y, w, b, lr=1.0"),
+         "train_perceptron": _stub("train_perceptron", "X, y, lr=1.0, max_epochs=100"),
+         "xor_forward": _stub("xor_forward", "X, W, b, U")}
+FORMULA_WORDS = ("@", ".T", "y - y_hat", "np.", "between", "> 0")
+
+
+def test_untouched_notebook_is_told_only_that_each_exercise_is_not_written_yet():
+    """With every exercise untouched, does each test cell say only "not written yet", with no formula?"""
+    outcomes = VISIBLE.run(overrides=dict(STUBS, w_and=np.zeros(2), b_and=0.0, w_or=np.zeros(2), b_or=0.0))
+    for grade_id, outcome in outcomes.items():
+        assert not outcome.passed, grade_id
+        assert "not written yet" in outcome.message or "not set yet" in outcome.message, (grade_id, outcome.message)
+        assert "first" not in outcome.message, (grade_id, outcome.message)  # no blame on other exercises
+        assert not [w for w in FORMULA_WORDS if w in outcome.message], (grade_id, outcome.message)
+
+
+@pytest.mark.parametrize("w_and, b_and", [(np.zeros(2), 0.0), (np.array([1.0, 1.0]), -0.5), (np.array([1.0, 1.0]), 0.5)],
+                         ids=["template", "or-weights", "positive-bias"])
+def test_and_hint_points_to_the_idea_without_giving_weights(w_and, b_and):
+    """Does a wrong AND answer get pointed to the rows and the sums, never told a bias range to pick?"""
+    failed = UNIT.assert_caught({"w_and": w_and, "b_and": b_and}, grade_ids=["test_gate_and"])
+    message = failed[0].message
+    assert "pick" not in message and "between" not in message and "-2" not in message and "-1.5" not in message, message
+
+
+@pytest.mark.parametrize("wrong", [output_ties_give_one, output_without_bias, output_sign, STUBS["perceptron_output"]],
+                         ids=["ties", "missing-bias", "sign", "untouched"])
+def test_wrong_perceptron_output_is_blamed_in_exercise_1_only(wrong):
+    """With a wrong perceptron_output and right later answers, do the later cells say "fix exercise 1 first" and nothing else?"""
+    outcomes = UNIT.run(UPDATE_CELLS + TRAIN_CELLS, {"perceptron_output": wrong})
+    failed = [o for o in outcomes.values() if not o.passed]
+    assert failed, "a wrong perceptron_output changed no later result"
+    for outcome in failed:
+        advice = outcome.message.split(": ", 1)[1].split("then run this cell again")[0]
+        assert "builds on exercise 1 (perceptron_output)" in advice, outcome.message
+        assert "fix exercise 1 (perceptron_output) first" in advice, outcome.message
+        for blame in ("Stop after", "Reset the mistake", "max_epochs", "factor", "wrong sign", "learning rate"):
+            assert blame not in advice, (blame, outcome.message)
+
+
+def test_wrong_perceptron_update_is_blamed_in_exercise_3a_only():
+    """With a wrong perceptron_update and a right training loop, do the training cells say "fix exercise 3a first"?"""
+    outcomes = UNIT.run(TRAIN_CELLS, {"perceptron_update": update_sign_flipped})
+    failed = [o for o in outcomes.values() if not o.passed]
+    assert failed
+    for outcome in failed:
+        assert outcome.message.split(": ", 1)[1].startswith("train_perceptron builds on exercise 3a (perceptron_update)"), \
+            outcome.message
+
+
+def update_without_perceptron_output(x, y, w, b, lr=1.0):
+    error = y - int(np.dot(x, w) + b > 0)  # its own prediction: needs nothing from exercise 1
+    return np.asarray(w, dtype=float) + lr * error * np.asarray(x, dtype=float), b + lr * error
+
+
+def test_right_update_that_does_not_use_a_wrong_perceptron_output_keeps_its_points():
+    """Does a right perceptron_update that computes its own prediction pass, even while perceptron_output is wrong?"""
+    UNIT.assert_accepted({"perceptron_output": output_ties_give_one, "perceptron_update": update_without_perceptron_output},
+                         grade_ids=UPDATE_CELLS)
+
+
+@pytest.mark.parametrize("wrong", [_make_trainer(count_at_end=True), _make_trainer(cumulative=True, stop=False),
+                                   _make_trainer(init=0.5)],
+                         ids=["counts-after-epoch", "cumulative-count", "nonzero-start"])
+def test_xor_loop_that_ends_at_max_epochs_is_not_told_to_end_there(wrong):
+    """Does a loop that runs exactly max_epochs on XOR but counts wrongly hear about counting, not about ending the loop?"""
+    errors = wrong(*UNIT.namespace()["datasets"].xor_gate(), 1.0, 10)[2]
+    assert len(errors) == 10  # the loop did end after max_epochs
+    outcomes = UNIT.run(["test_train_perceptron_xor"], {"train_perceptron": wrong})
+    outcome = outcomes["test_train_perceptron_xor"]
+    if not outcome.passed:
+        assert "max_epochs" not in outcome.message, outcome.message
+
+
+# ---------------------------------------------------------------- the notebook as a whole
+def test_test_cells_are_one_call_per_check_and_use_only_setup_and_solution_names():
+    """Is each visible test cell a docstring and a call or two, using only names from the setup and solution cells?"""
+    check_test_cells("02_perceptrons")
+
+
+@pytest.mark.slow
+def test_run_all_on_the_untouched_notebook_goes_through(monkeypatch):
+    """Does Run All (errors stop it, except in cells tagged raises-exception) reach the end of the untouched
+    notebook, with every figure and the explorer shown and every demo cell asking to finish its exercise?"""
+    outputs = run_all_released("02_perceptrons", monkeypatch)
+    assert outputs["explorer"] >= 1 and outputs["figures"] >= 5, outputs
+    assert outputs["finish"] >= 2, outputs

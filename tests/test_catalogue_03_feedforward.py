@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from nnlib import activations
-from tests.notebook_harness import Unit
+from tests.notebook_harness import Unit, VisibleTests
+from tests.unit_checks import check_test_cells, run_all_released
 
 UNIT = Unit("03_feedforward")
 
@@ -554,3 +555,128 @@ def test_augmented_parts_are_graded_separately():
 def test_reference_answers_earn_every_point():
     """Do the notebook's own answers pass every grade cell in-process?"""
     UNIT.assert_accepted({})
+
+
+# ---------------------------------------------------------------- what the student can see
+VISIBLE = VisibleTests("03_feedforward")
+
+
+def init_new_generator_per_layer(layer_sizes, scale=0.1, seed=0):
+    """A generator made inside the layer loop: every layer starts from the same seed, so from the same numbers."""
+    Ws = []
+    for n_in, n_out in _pairs(layer_sizes):
+        rng = np.random.default_rng(seed)
+        Ws.append(rng.normal(0.0, scale, size=(n_out, n_in)))
+    return Ws, [np.zeros(n_out) for _, n_out in _pairs(layer_sizes)]
+
+
+@pytest.mark.parametrize("overrides, grade_ids, message", [
+    pytest.param({"init_params": init_new_generator_per_layer}, ["test_init_params_values"], "same numbers",
+                 id="new-generator-per-layer"),
+    pytest.param({"softmax": softmax_global_max}, ["test_softmax_batch"], "global maximum", id="softmax-global-max"),
+    pytest.param({"dense_forward": dense_untransposed}, ["test_dense_forward_single"], "untransposed",
+                 id="dense-W-untransposed"),
+    pytest.param({"dense_forward": dense_untransposed}, ["test_dense_forward_batch"], "untransposed",
+                 id="dense-W-untransposed-batch"),
+])
+def test_classic_bug_fails_a_visible_test_that_names_it(overrides, grade_ids, message):
+    """Does a bug the text warns about fail a test the student can see, with a message naming it?"""
+    VISIBLE.assert_caught(overrides, grade_ids=grade_ids, message_contains=message)
+
+
+def test_new_generator_per_layer_loses_the_values_point():
+    """Does init_params with a generator per layer (every layer the same numbers) keep the shapes point only?"""
+    outcomes = UNIT.run(INIT_CELLS, {"init_params": init_new_generator_per_layer})
+    assert outcomes["test_init_params_shapes"].passed
+    assert not outcomes["test_init_params_values"].passed
+
+
+def test_softmax_own_code_rule_holds_in_every_softmax_cell():
+    """Does a softmax that calls nnlib lose every one of its three cells, the visible ones included?"""
+    outcomes = VISIBLE.run(SOFTMAX_CELLS, {"softmax": softmax_from_library})
+    assert all(not o.passed and "write it yourself" in o.message for o in outcomes.values()), outcomes
+
+
+def _stub(name, arguments):
+    """An untouched exercise as released: a function of that name whose body raises NotImplementedError."""
+    scope = {}
+    exec(f"def {name}({arguments}):\n    raise NotImplementedError()\n", scope)
+    return scope[name]
+
+
+STUBS = {"init_params": _stub("init_params", "layer_sizes, scale=0.1, seed=0"),
+         "dense_forward": _stub("dense_forward", "A_prev, W, b, f"),
+         "forward": _stub("forward", "X, Ws, bs, fs"),
+         "softmax": _stub("softmax", "z"),
+         "add_bias_column": _stub("add_bias_column", "A"),
+         "absorb_bias": _stub("absorb_bias", "W, b"),
+         "forward_augmented": _stub("forward_augmented", "X, Ws_aug, fs")}
+FORMULA_WORDS = ("@", ".T", "keepdims", "np.", "first")
+
+
+def test_untouched_notebook_is_told_only_that_each_exercise_is_not_written_yet():
+    """With every exercise untouched, does each test cell say only "not written yet", with no formula and no blame?"""
+    outcomes = VISIBLE.run(overrides=STUBS)
+    for grade_id, outcome in outcomes.items():
+        assert not outcome.passed, grade_id
+        assert "not written yet" in outcome.message, (grade_id, outcome.message)
+        assert not [w for w in FORMULA_WORDS if w in outcome.message], (grade_id, outcome.message)
+
+
+def dense_raises(A_prev, W, b, f):
+    return np.concatenate(A_prev, W)  # a slip that raises TypeError
+
+
+def dense_wrong_values(A_prev, W, b, f):
+    Z = np.asarray(A_prev, dtype=float) @ W.T * 2 + b
+    return Z, f(Z)
+
+
+@pytest.mark.parametrize("wrong", [dense_raises, dense_wrong_values], ids=["raises", "unrecognised-values"])
+def test_dense_forward_hint_points_to_the_idea_without_the_formula(wrong):
+    """Is an error or a wrong value that matches no known mistake pointed to the idea, never given Z = A_prev @ W.T + b?"""
+    failed = UNIT.assert_caught({"dense_forward": wrong}, grade_ids=DENSE_CELLS)
+    for outcome in failed:
+        assert "W.T" not in outcome.message and "@" not in outcome.message, outcome.message
+        assert "Check the" in outcome.message, outcome.message
+
+
+@pytest.mark.parametrize("wrong", [dense_untransposed, dense_no_bias, dense_squeezed, STUBS["dense_forward"]],
+                         ids=["untransposed", "missing-bias", "squeezes", "untouched"])
+def test_wrong_dense_forward_is_blamed_in_exercise_2_only(wrong):
+    """With a wrong dense_forward and the reference forward, do the forward cells say "fix exercise 2 first" and nothing else?"""
+    outcomes = UNIT.run(FORWARD_CELLS, {"dense_forward": wrong})
+    failed = [o for o in outcomes.values() if not o.passed]
+    assert failed, "a wrong dense_forward changed no result of forward"
+    for outcome in failed:
+        advice = outcome.message.split(": ", 1)[1].split("then run this cell again")[0]
+        assert advice.startswith("forward builds on exercise 2 (dense_forward)"), outcome.message
+        assert "fix exercise 2 (dense_forward) first" in advice, outcome.message
+
+
+def test_right_forward_that_does_not_use_a_wrong_dense_forward_keeps_its_points():
+    """Does a right forward written without dense_forward pass while dense_forward is wrong?"""
+    UNIT.assert_accepted({"dense_forward": dense_untransposed, "forward": forward_recursive}, grade_ids=FORWARD_CELLS)
+
+
+def test_wrong_add_bias_column_is_blamed_in_add_bias_column_only():
+    """With a wrong add_bias_column and the reference forward_augmented, is forward_augmented told to fix it first?"""
+    outcomes = UNIT.run(["test_forward_augmented"], {"add_bias_column": column_ones_last})
+    message = outcomes["test_forward_augmented"].message
+    assert "fix exercise 5 (add_bias_column) first" in message, message
+    assert "must come first" not in message.split("then run this cell again")[0], message
+
+
+# ---------------------------------------------------------------- the notebook as a whole
+def test_test_cells_are_one_call_per_check_and_use_only_setup_and_solution_names():
+    """Is each visible test cell a docstring and a call or two, using only names from the setup and solution cells?"""
+    check_test_cells("03_feedforward")
+
+
+@pytest.mark.slow
+def test_run_all_on_the_untouched_notebook_goes_through(monkeypatch):
+    """Does Run All (errors stop it, except in cells tagged raises-exception) reach the end of the untouched
+    notebook, with every figure and the explorer shown and the demo cell asking to finish its exercises?"""
+    outputs = run_all_released("03_feedforward", monkeypatch)
+    assert outputs["explorer"] >= 1 and outputs["figures"] >= 2, outputs
+    assert outputs["finish"] >= 1, outputs

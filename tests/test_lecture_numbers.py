@@ -205,3 +205,49 @@ def test_003_gradient_of_w1_21_is_0_579488():
     # hidden unit 2 feeds outputs 1 (weight 1) and 2 (weight -1); its z = 1 > 0, and x1 = 1
     assert close(dWs[0][1, 0], ((s[0] - 0.0) * 1.0 + (s[1] - 1.0) * -1.0) * 1.0)
     assert rounds_to(float(dWs[0][1, 0]), 0.579488, 6)
+
+
+# --- the units' own answers reproduce the numbers they show -------------------------------------
+
+def _unit_answers(unit):
+    """The names a unit's notebook defines when every exercise holds the course's answer."""
+    from tests.notebook_harness import Unit
+
+    return Unit(unit).namespace()
+
+
+def test_unit_02_xor_forward_gives_the_table_of_lecture_001():
+    """Does unit 02's xor_forward, given the weights of lecture 001 (Introduction to Neural Networks), give its h1, h2, y table?"""
+    xor_forward = _unit_answers("02_perceptrons")["xor_forward"]
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    H, y = xor_forward(X, np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([1.0, -2.0]))
+    assert close(H, [[0, 0], [1, 0], [1, 0], [2, 1]])
+    assert close(y, [0, 1, 1, 0])
+
+
+def test_unit_02_perceptron_rule_ends_at_the_or_weights_of_lecture_001():
+    """Does unit 02's training loop on OR end at w = (1, 1), b = 0, the OR perceptron of lecture 001, after 1, 2, 1, 0 mistakes?"""
+    answers = _unit_answers("02_perceptrons")
+    w, b, errors = answers["train_perceptron"](*answers["datasets"].or_gate(), 1.0, 100)
+    assert close(w, [1.0, 1.0]) and close(b, 0.0)
+    assert list(errors) == [1, 2, 1, 0]
+
+
+def test_unit_03_gives_y_hat_0_879701_for_lecture_002_both_ways():
+    """Do unit 03's forward and forward_augmented give ŷ = 0.879701 for (2, 9) on the network of lecture 002
+    (Introduction to Neural Networks for CAP4453)?"""
+    answers = _unit_answers("03_feedforward")
+    Ws = [np.array([[0.2, 0.8], [0.6, 0.3], [0.1, 0.7]]), np.array([[0.4, 0.5, 0.9]])]
+    bs = [np.array([0.1, 0.1, 0.1]), np.array([0.2])]
+    X = np.array([[2.0, 9.0]])
+    _, As = answers["forward"](X, Ws, bs, [act.sigmoid, act.sigmoid])
+    assert rounds_to(float(As[-1][0, 0]), 0.879701, 6)
+    Ws_aug = [answers["absorb_bias"](W, b) for W, b in zip(Ws, bs)]
+    assert close(answers["forward_augmented"](X, Ws_aug, [act.sigmoid, act.sigmoid]), As[-1])
+
+
+def test_unit_03_softmax_gives_the_values_of_lecture_001():
+    """Does unit 03's softmax give the exact softmax of the example in lecture 001 (Introduction to Neural Networks)?"""
+    softmax = _unit_answers("03_feedforward")["softmax"]
+    assert rounds_to(softmax(np.array(SOFTMAX_Z)), [0.05482541, 0.09039182, 0.00671372, 0.09989841, 0.73815494,
+                                                   0.01001570], 8)

@@ -89,8 +89,7 @@ def pieces_advice(user, pieces):
                 check(function)
         except CheckFailed as failure:
             state = "is not written yet" if "not written yet" in str(failure) else "is not right yet"
-            return (f"{user} builds on {label}, which {state}: fix {label.split(' (')[0]} first, "
-                    f"then run this cell again. ({failure})")
+            return f"{user} builds on {label}, which {state}: fix {label} first, then run this cell again. ({failure})"
     return ""
 
 
@@ -122,7 +121,8 @@ def _recognise(fn, args, expected, mistakes, probes):
     return ""
 
 
-def compare(fn, reference, cases, name, mistakes=(), probes=(), hint="", error_hint="", reveal=True, broken=""):
+def compare(fn, reference, cases, name, mistakes=(), probes=(), hint="", error_hint="", reveal=True, broken="",
+            shape_hint=""):
     """Check ``fn`` against ``reference`` case by case; on a failure the advice comes first.
 
     Parameters
@@ -137,6 +137,8 @@ def compare(fn, reference, cases, name, mistakes=(), probes=(), hint="", error_h
         Advice when the output is wrong and no mistake is recognised: the idea to check, not the formula.
     error_hint : str
         Advice when ``fn`` raises and no mistake is recognised.
+    shape_hint : str
+        Advice when the result has the wrong shape and no mistake is recognised (``hint`` otherwise).
     broken : str
         Advice from :func:`pieces_advice`; when set, a failure is blamed on the earlier exercise.
     """
@@ -164,8 +166,11 @@ def compare(fn, reference, cases, name, mistakes=(), probes=(), hint="", error_h
                 raise
             expected = np.asarray(_quietly(reference, *case), dtype=float)
             advice = _recognise(fn, case, expected, mistakes, probes)
-            raised = " raised " in str(failure)
-            advice = advice or (error_hint if raised and error_hint else hint)
+            if not advice and result is NotImplemented:
+                advice = error_hint or hint
+            elif not advice and shape_hint and np.shape(result) != expected.shape:
+                advice = shape_hint
+            advice = advice or hint
             fail(f"{advice} ({failure})" if advice else str(failure))
     return True
 
@@ -277,8 +282,8 @@ def perceptron_output_batch(perceptron_output, cases=None, reveal=True):
     require_written(perceptron_output, cases[0])
     if visible:
         compare(perceptron_output, _reference_output, [(np.array([[1.0, 1.0]]), np.array([1.0, 1.0]), -1.5)],
-                "perceptron_output", mistakes=OUTPUT_MISTAKES, error_hint=ROWS_ADVICE,
-                hint="For a batch of one, X of shape (1, n_features), return shape (1,): keep the batch axis.")
+                "perceptron_output", mistakes=OUTPUT_MISTAKES, error_hint=ROWS_ADVICE, hint=ROWS_ADVICE,
+                shape_hint="For a batch of one, X of shape (1, n_features), return shape (1,): keep the batch axis.")
     compare(perceptron_output, _reference_output, cases, "perceptron_output", mistakes=OUTPUT_MISTAKES,
             hint=ROWS_ADVICE, error_hint=ROWS_ADVICE, reveal=reveal)
     for case in cases:
@@ -534,8 +539,7 @@ def train_perceptron_xor(train_perceptron, perceptron_update, perceptron_output,
                           "early only after an epoch with no mistake.")
             fail(f"{advice} (errors from train_perceptron on XOR has {ran}.)")
         compare(_errors_of(train_perceptron), lambda *a: expected, [case], "errors from train_perceptron on XOR",
-                mistakes=TRAIN_MISTAKES[4:], hint="Count, in each epoch, the samples the perceptron gets wrong "
-                "when it visits them, before correcting it.", reveal=reveal)
+                mistakes=TRAIN_MISTAKES[4:], hint=TRAIN_IDEA, reveal=reveal)
     _passed("train_perceptron: stops after max_epochs on XOR")
 
 
@@ -569,17 +573,17 @@ XOR_SHAPES = ("W has shape (n_hidden, n_inputs), one row per hidden unit, and U 
               "check which axes your products combine.")
 
 
-def _check_xor(xor_forward, cases, reveal, hint="", error_hint=XOR_SHAPES):
+def _check_xor(xor_forward, cases, reveal, shape_hint="", error_hint=XOR_SHAPES):
     require_written(xor_forward, cases[0])
     require_tuple(xor_forward, cases[0], 2, "the pair (H, y)")
     compare(_part(xor_forward, 0, "xor_forward"), lambda *a: _reference_xor(*a)[0], cases, "H from xor_forward",
-            mistakes=HIDDEN_MISTAKES, probes=TRANSPOSE_PROBE, hint=hint or "Check the hidden layer: each hidden "
-            "unit takes the weighted sum of the inputs with its own row of W, adds its bias, then the ReLU.",
-            error_hint=error_hint, reveal=reveal)
+            mistakes=HIDDEN_MISTAKES, probes=TRANSPOSE_PROBE, hint="Check the hidden layer: each hidden unit takes "
+            "the weighted sum of the inputs with its own row of W, adds its bias, then the ReLU.",
+            shape_hint=shape_hint, error_hint=error_hint, reveal=reveal)
     compare(_part(xor_forward, 1, "xor_forward"), lambda *a: _reference_xor(*a)[1], cases, "y from xor_forward",
             mistakes=OUTPUT_Y_MISTAKES, probes=TRANSPOSE_PROBE,
-            hint=hint or "Check the output unit: it is linear, one weight of U per hidden unit.",
-            error_hint=error_hint, reveal=reveal)
+            hint="Check the output unit: it is linear, one weight of U per hidden unit.",
+            shape_hint=shape_hint, error_hint=error_hint, reveal=reveal)
 
 
 @exercise("Exercise 4 (xor_forward)")
@@ -601,8 +605,8 @@ def xor_forward_shapes(xor_forward, cases=None, reveal=True):
     W_l, b_l, U_l = np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([1.0, -2.0])
     if cases is None:
         _check_xor(xor_forward, [(np.array([1.0, 1.0]), W_l, b_l, U_l)], reveal,
-                   hint="For one input of shape (n_inputs,), H has shape (n_hidden,) and y is a single number.")
-        _check_xor(xor_forward, [(np.array([[0.0, 1.0]]), W_l, b_l, U_l)], reveal, hint=squeeze)
+                   shape_hint="For one input of shape (n_inputs,), H has shape (n_hidden,) and y is a single number.")
+        _check_xor(xor_forward, [(np.array([[0.0, 1.0]]), W_l, b_l, U_l)], reveal, shape_hint=squeeze)
         cases = [(np.array([[1.0, 0.0], [0.5, 2.0], [-1.0, 1.0]]),        # 3 samples, 2 inputs, 4 hidden units
                   np.array([[1.0, -1.0], [0.5, 2.0], [-2.0, 1.0], [1.0, 1.0]]),
                   np.array([0.0, -1.0, 0.5, -0.5]), np.array([1.0, -2.0, 0.5, 1.0]))]

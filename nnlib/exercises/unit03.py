@@ -165,7 +165,7 @@ def _dense(dense_forward, cases, reveal, hint=LAYER_IDEA, keep_axis=False):
         extra = (SQUEEZED if index == 0 else SQUEEZED_A) if keep_axis else []
         compare(lambda *a, index=index: dense_forward(*a)[index], lambda *a, index=index: _reference_layer(*a)[index],
                 cases, f"{name} from dense_forward", mistakes=extra + mistakes, probes=TRANSPOSE_PROBE,
-                hint=KEEP_AXIS if keep_axis else hint, error_hint=LAYER_SHAPES, reveal=reveal)
+                hint=hint, shape_hint=KEEP_AXIS if keep_axis else "", error_hint=LAYER_SHAPES, reveal=reveal)
 
 
 def _sigmoid():
@@ -373,11 +373,11 @@ ROWS = ("Each row is one sample: take the maximum and the sum of each row (the l
 STABILITY = "Large scores overflow np.exp: re-read 'Numerical stability: subtract the maximum'."
 
 
-def _softmax(softmax, cases, reveal, hint):
+def _softmax(softmax, cases, reveal, hint, shape_hint=""):
     require_written(softmax, cases[0])
     check_own_code(softmax, forbidden=("nnlib", "activations."), name="softmax")
     compare(softmax, _reference_softmax, cases, "softmax", mistakes=SOFTMAX_MISTAKES, hint=hint,
-            error_hint=ROWS, reveal=reveal)
+            shape_hint=shape_hint, error_hint=ROWS, reveal=reveal)
 
 
 Z_001 = np.array([0.6, 1.1, -1.5, 1.2, 3.2, -1.1])
@@ -409,7 +409,7 @@ def softmax_batch(softmax, cases=None, reveal=True):
                  # rows of very different scale: one maximum for the whole batch leaves the lower rows 0/0
                  (np.array([[1000.0, 999.0, 998.0], [0.0, 1.0, 2.0], [-500.0, -501.0, -499.0]]),),
                  (np.array([[1.0, 2.0], [3.0, 5.0], [0.0, 0.0]]),)]
-        _softmax(softmax, [(Z_001.reshape(1, -1),)], reveal, "A batch of one, shape (1, K), must stay (1, K).")
+        _softmax(softmax, [(Z_001.reshape(1, -1),)], reveal, ROWS, shape_hint="A batch of one, shape (1, K), must stay (1, K).")
     _softmax(softmax, cases, reveal, ROWS)
     _passed("softmax: right on batches, each row on its own")
 
