@@ -49,6 +49,8 @@ from nnlib.tolerance import close, max_error
 MESSAGE_LIMIT = 300
 # An echoed input or value longer than this is described by its shape instead.
 ECHO_LIMIT = 60
+# The text of a student's exception is cut to this length, so that the hint after it fits.
+ERROR_LIMIT = 100
 
 
 class CheckFailed(AssertionError):
@@ -112,7 +114,9 @@ def describe(value, reveal=True):
 
 
 def _inputs(args, reveal):
-    return ", ".join(describe(a, reveal) for a in args)
+    """The arguments echoed; by their shapes when the values would make the message long."""
+    text = ", ".join(describe(a, reveal) for a in args)
+    return text if len(text) <= 2 * ECHO_LIMIT else ", ".join(describe(a, False) for a in args)
 
 
 def as_array(value, name):
@@ -213,7 +217,9 @@ def call(fn, *args, name=None, where="", hint=""):
         fail(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
     except Exception as error:  # any student error becomes advice, never a bare traceback
         place = f" {where}" if where else ""
-        fail(f"{name} raised {type(error).__name__}: {error}{place}." + (f" {hint}" if hint else ""))
+        text = " ".join(str(error).split())
+        text = text if len(text) <= ERROR_LIMIT else text[:ERROR_LIMIT - 1] + "…"  # leave room for the hint
+        fail(f"{name} raised {type(error).__name__}: {text}{place}." + (f" {hint}" if hint else ""))
 
 
 def _matching_mistake(result, args, mistakes, name):
