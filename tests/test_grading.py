@@ -11,7 +11,8 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import assignments, grading, results, sandbox
+from autograder import assignments, grading, results
+from autograder.kernel import sandbox
 from tests.hostile import corpus
 
 UNIT = corpus.UNIT

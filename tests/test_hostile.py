@@ -1,21 +1,25 @@
 """The corpus of hostile and broken submissions, graded in one batch with real kernels.
 
 One module-scoped batch grades every submission of ``tests/hostile/corpus.py`` together with
-honest ones. Each hostile submission then has its own test: it earns nothing it should not,
-with the evidence of why. Shared tests check the whole batch: it finished, the honest students
-kept their scores, the gradebook holds no trace of student code, the submitted files are
-unchanged, no sandboxed process is left, and no message reveals hidden tests.
-The static scan has fast tests of its own at the end (no kernel).
+honest ones, while another job keeps every core of the machine busy (verdicts must not depend on
+load). Each hostile submission then has its own test: it earns nothing it should not, with the
+evidence of why. Shared tests check the whole batch: it finished, the honest students kept their
+scores, the gradebook holds no trace of student code, the submitted files are unchanged, no
+sandboxed process is left, and no message reveals hidden tests.
 """
+import os
 import socket
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import grading, results, sandbox, tamper_scan
+from autograder import feedback, grading, results
+from autograder.kernel import sandbox
 from tests.hostile import corpus
 from tests.hostile.corpus import tree_hash
 
@@ -36,9 +40,18 @@ def sandbox_processes():
     return found
 
 
+def busy_loops():
+    """One busy-looping process per core: another job that keeps the machine fully loaded."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            for _ in range(os.cpu_count() or 1)]
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """Grade the whole corpus once (2 workers, 5 s per cell, 2 GiB per kernel)."""
+    """Grade the whole corpus once (2 workers, 5 s per cell, 2 GiB per kernel), every core busy.
+
+    The grader's own environment holds a canary variable that must reach no kernel.
+    """
     if sandbox.isolation_mode() == "none":
         pytest.skip("no sandbox possible on this machine")
     root = corpus.make_course(tmp_path_factory.mktemp("hostile") / "course", timeout=5)
@@ -50,8 +63,18 @@ def batch(tmp_path_factory):
     corpus.network(root, "network", port=listener.getsockname()[1])
     submitted = root / "autograder" / "submitted"
     before = tree_hash(submitted)
-    outcome = grading.grade_all(course_root=root, workers=2, progress=False, notebook_timeout=60,
-                                limits=sandbox.Limits(memory_bytes=2 * 2**30, cpu_seconds=60))
+    os.environ[corpus.ENV_CANARY] = "instructor-secret-4417"
+    load = busy_loops()
+    try:
+        outcome = grading.grade_all(course_root=root, workers=2, progress=False, notebook_timeout=60,
+                                    limits=sandbox.Limits(memory_bytes=2 * 2**30, cpu_seconds=60))
+    finally:
+        for process in load:
+            process.kill()
+            process.wait()
+        del os.environ[corpus.ENV_CANARY]
+    leftover = sandbox_processes()
+    feedback.write_feedback(root)
     try:
         listener.accept()
         connections = 1
@@ -60,7 +83,7 @@ def batch(tmp_path_factory):
     listener.close()
     return {"root": root, "results": {r.student: r for r in outcome}, "before": before,
             "after": tree_hash(submitted), "connections": connections,
-            "leftover": sandbox_processes()}
+            "leftover": leftover}
 
 
 def outputs(batch, student):
@@ -152,20 +175,13 @@ def test_hostile_submission_earns_nothing_extra(batch, student):
 
 
 @pytest.mark.slow
-def test_transformer_that_blanks_cells(batch):
-    """Is an input transformer that blanks later cells caught and scored 0?"""
-    for student in ("transformer", "hidden_transformer"):
-        record = batch["results"][student]
-        assert record.status == results.TAMPERED
-        assert all(not c.passed for c in record.checks)
-
-
-@pytest.mark.slow
-def test_runtime_guard_catches_what_the_scan_misses(batch):
-    """Is monkeypatching through plain variables (invisible to the scan) caught by the kernel guard?"""
-    record = batch["results"]["sneaky_monkeypatch"]
-    assert record.status == results.TAMPERED
-    assert "numpy.allclose was replaced" in record.reason
+@pytest.mark.parametrize("student", ["transformer", "hidden_transformer", "monkeypatch",
+                                     "sneaky_monkeypatch"])
+def test_tricks_in_the_kernel_change_no_verdict(batch, student):
+    """Do input transformers and patched comparisons in the kernel leave wrong answers failing?"""
+    record = batch["results"][student]
+    assert record.status == results.GRADED and record.score == 0.0
+    assert not any(c.passed for c in record.checks)
 
 
 @pytest.mark.slow
@@ -243,14 +259,6 @@ def test_network_call(batch):
 
 
 @pytest.mark.slow
-def test_monkeypatching_comparisons(batch):
-    """Is replacing numpy's and nnlib's comparison functions caught, scoring 0 though the tests 'passed'?"""
-    record = batch["results"]["monkeypatch"]
-    assert record.status == results.TAMPERED and record.score == 0.0
-    assert "np.allclose" in record.reason
-
-
-@pytest.mark.slow
 def test_megabytes_of_output(batch):
     """Is 20 MB of printing cut down, with the correct answers keeping their points?"""
     record = batch["results"]["floods"]
@@ -305,66 +313,82 @@ def test_warning_keeps_its_points(batch):
     assert record.status == results.GRADED and record.score == corpus.MAX_SCORE
 
 
-# ---- the static scan on its own (fast) ------------------------------------------------------------
+# ---- the tricks of issue 9: each earns what its answers earn ------------------------------------
 
-def scan(code, release_cells=None):
-    """Findings for one student cell placed in a notebook with the fixture's setup and test cells."""
-    release = corpus.source_notebook()
-    nb = corpus.answer(release, {"double": code})
-    return tamper_scan.scan_notebook(nb, release)
+def check_messages(batch, student):
+    return " ".join(c.message for c in batch["results"][student].checks)
 
 
-@pytest.mark.parametrize("code, words", [
-    ("get_ipython().ast_transformers.append(None)", "get_ipython"),
-    ("import ctypes", "imports ctypes"),
-    ("import inspect", "imports inspect"),
-    ("from IPython.display import get_ipython as g", "imports get_ipython"),
-    ("import sys\nsys.modules['numpy'] = None", "sys.modules"),
-    ("import sys\nf = sys._getframe(1)", "sys._getframe"),
-    ("def double(x):\n    return x.__class__.__bases__", "__class__"),
-    ("np.allclose = lambda *a, **k: True", "np.allclose"),
-    ("setattr(np, 'isclose', print)", "setattr"),
-    ("def check_close(*a, **k):\n    return True", "redefines check_close"),
-    ("float = int", "redefines float"),
-    ("exec('x = 1')", "exec"),
-    ("print(In[-1])", "uses In"),
-    ("print(_i3)", "input history"),
-    ("%load_ext something", "%load_ext"),
-    ("import threading", "threading"),
-    ("def f():\n    global check_function\n    check_function = None", "rebinds check_function"),
-])
-def test_scan_flags_tampering(code, words):
-    """Does the static scan flag each way of reaching the grading machinery?"""
-    assert any(words in finding for finding in scan(code)), scan(code)
+@pytest.mark.slow
+def test_rebinding_checks_through_main_alias(batch):
+    """Does rebinding check_close and check_function through `import __main__ as m` earn nothing?"""
+    record = batch["results"]["alias_main"]
+    assert record.score == 0.0 and not any(c.passed for c in record.checks)
+    assert "is not right" in check_messages(batch, "alias_main")  # the judge's own checks ran
 
 
-@pytest.mark.parametrize("code", [
-    corpus.CORRECT["double"],
-    "import numpy as np\nfrom nnlib.checks import check_close\n" + corpus.CORRECT["double"],
-    "%matplotlib inline\nimport matplotlib.pyplot as plt\n" + corpus.CORRECT["double"],
-    "from IPython.display import display\nfor _i in range(3):\n    display(_i)\n" + corpus.CORRECT["double"],
-    "import warnings\nwarnings.warn('careful')\n" + corpus.CORRECT["double"],
-    "class Layer:\n    def __init__(self):\n        super().__init__()\n        self.W = np.zeros(2)\n",
-    "def double(x):\n    print(double.__name__)\n    return 2 * np.asarray(x, dtype=float)",
-    "def double(x)\n    return 2",  # a syntax error fails when run; it is not tampering
-])
-def test_scan_accepts_ordinary_answers(code):
-    """Does the static scan leave ordinary answers alone (imports again, plots, display, warnings)?"""
-    assert scan(code) == []
+@pytest.mark.slow
+def test_replacing_grader_functions_through_sys_modules(batch):
+    """Does replacing every function of nnlib.checks (and any grader module) via sys.modules earn nothing,
+    and does the kernel hold no grader module to reach by name?"""
+    record = batch["results"]["guard_via_modules"]
+    assert record.score == 0.0 and not any(c.passed for c in record.checks)
+    assert "grader modules: []" in outputs(batch, "guard_via_modules")
 
 
-def test_scan_accepts_every_real_unit():
-    """Do the real units' own solutions and releases pass the scan (no false alarm on course code)?"""
-    root = Path(__file__).resolve().parent.parent
-    units = grading.assignments.units(root)
-    if not units:
-        pytest.skip("no units in solutions/ yet")
-    for unit in units:
-        release_path = root / "course" / unit / f"{unit}.ipynb"
-        if not release_path.is_file():
-            continue
-        release = nbformat.read(release_path, as_version=4)
-        source = nbformat.read(root / "solutions" / unit / f"{unit}.ipynb", as_version=4)
-        answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
-                   if c.metadata.get("nbgrader", {}).get("solution")}
-        assert tamper_scan.scan_notebook(corpus.answer(release, answers), release) == [], unit
+@pytest.mark.slow
+def test_timer_signal_restoring_patched_checks(batch):
+    """Does a timer signal handler that keeps re-patching the checks in the kernel earn nothing?"""
+    record = batch["results"]["timer_restorer"]
+    assert record.status == results.GRADED
+    assert record.score == 0.0 and not any(c.passed for c in record.checks)
+
+
+@pytest.mark.slow
+def test_answer_object_walking_frames_finds_no_expected_value(batch):
+    """Does an answer object that searches the callers' frames for `expected` find none, and earn 0?"""
+    record = batch["results"]["frame_walker"]
+    assert record.score == 0.0 and not any(c.passed for c in record.checks)
+    text = outputs(batch, "frame_walker")
+    assert "FOUND EXPECTED" not in text
+    for hidden in ("-14.5", "-7.25"):  # the hidden case's expected value and input
+        assert hidden not in text and hidden not in check_messages(batch, "frame_walker")
+
+
+@pytest.mark.slow
+def test_switching_on_only_for_the_grader(batch):
+    """Does code that looks for the grader (environment, host name, HOME) see nothing, and earn 0?"""
+    text = outputs(batch, "detects_grader")
+    assert "nothing detected" in text and "GRADER DETECTED" not in text
+    assert batch["results"]["detects_grader"].score == 0.0
+
+
+@pytest.mark.slow
+def test_environment_block_holds_nothing_of_the_grader(batch):
+    """Does the kernel's first environment block, read from its own memory, hold none of the grader's
+    environment (a canary variable set for the batch) -- not in the notebook, not in the feedback?"""
+    text = outputs(batch, "reads_environ_block")
+    assert "ENVIRONMENT BLOCK:" in text
+    block = text.split("ENVIRONMENT BLOCK:")[1].splitlines()[0]
+    names = {entry.strip().split("=")[0] for entry in block.split("|") if "=" in entry}
+    assert names and names <= set(sandbox.minimal_env("/x")) | set(sandbox.sandbox_env("/x"))
+    page = (batch["root"] / "autograder" / "feedback" / "reads_environ_block" / "index.html").read_text()
+    for place in (text, page):
+        assert corpus.ENV_CANARY not in place and "instructor-secret-4417" not in place
+    assert batch["results"]["reads_environ_block"].score == 0.0
+
+
+@pytest.mark.slow
+def test_forged_replies_to_the_judge(batch):
+    """Is a call server replaced by the student's, answering the judge with made-up data, tampering (0)?"""
+    record = batch["results"]["forges_replies"]
+    assert record.status == results.TAMPERED and record.score == 0.0
+    assert "not plain data" in record.reason
+
+
+@pytest.mark.slow
+def test_ordinary_notebook_habits_keep_their_points(batch):
+    """Do %timeit, %matplotlib inline, a print to stderr and a numpy warning keep full marks?"""
+    record = batch["results"]["habits"]
+    assert (record.status, record.score) == (results.GRADED, corpus.MAX_SCORE), \
+        (record.reason, [c.message for c in record.checks])

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
+from autograder.kernel import sandbox
 
 REPO = Path(__file__).resolve().parent.parent
 UID = 199_990  # a user id no one else on the machine uses

@@ -11,6 +11,7 @@ it through the file system; the kernel has no network). Over it the judge asks, 
                                                     -> {"op": "return", "value": ..., "after": [...]}
                                                       | {"op": "raise", "type": ..., "base": ..., "message": ...}
     {"op": "getattr", "handle": i, "attr": a}       -> {"op": "value", "value": ...} | {"op": "raise", ...}
+    {"op": "builtin", "fn": "iter" | "next", "handle": i}   (the same replies)
 
 While a call runs, the kernel may ask the judge to run one of the judge's own functions (a test's
 lambda passed as an argument): ``{"op": "callback", "id": k, "args": ..., "kwargs": ...}``,
@@ -97,6 +98,10 @@ class _Server:
                 if callable(value):  # the judge makes a stand-in from the submitted source
                     return {"op": "value", "callable": True, "type": type(value).__name__}, {}
                 tree, out = self.encode(value)
+                return {"op": "value", "value": tree}, out
+            if op == "builtin":  # iterating over a returned generator, item by item
+                function = {"iter": iter, "next": next}[str(request["fn"])]
+                tree, out = self.encode(function(self.handles[int(request["handle"])]))
                 return {"op": "value", "value": tree}, out
             if op == "getattr":
                 value = getattr(self.handles[int(request["handle"])], str(request["attr"]))

@@ -165,6 +165,22 @@ class Encoder:
         reference = reference_of(value)
         if reference:
             return {"ref": reference}
+        return self._as_plain(value, depth)
+
+    def _as_plain(self, value, depth):
+        """Subclasses of plain types become their plain base; array-likes become arrays."""
+        if isinstance(value, dict):
+            return self.encode(dict(value.items()), depth + 1)
+        for base in (bool, int, float, complex, str, tuple, list):
+            if isinstance(value, base):
+                return self.encode(base(value), depth + 1)
+        if isinstance(value, np.ndarray) or hasattr(type(value), "__array__"):
+            try:
+                array = np.asarray(value)
+            except Exception:
+                array = None
+            if isinstance(array, np.ndarray) and not array.dtype.hasobject:
+                return {"array": self._array(np.array(array, copy=True, subok=False))}
         return self.other(value)
 
 

@@ -290,11 +290,142 @@ def monkeypatch(root, student):
 
 
 def sneaky_monkeypatch(root, student):
-    """The same, through plain variables the static scan cannot follow; the kernel guard must see it."""
+    """The same, through plain variables."""
     code = ("import nnlib.checks\nnumbers = np\nlibrary = nnlib.checks\n"
             "numbers.allclose = lambda *a, **k: True\n"
             "library.close = lambda *a, **k: True\n"
             + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def habits(root, student):
+    """Correct answers written with ordinary notebook habits: magics, stderr, a numpy warning."""
+    double = ("%matplotlib inline\nimport sys\nprint('checking', file=sys.stderr)\n"
+              + CORRECT["double"] + "\n%timeit -n 3 -r 1 double(1.0)")
+    mean_abs = ("def mean_abs(x):\n    np.log(np.zeros(1))  # a RuntimeWarning, printed on stderr\n"
+                "    return float(np.mean(np.abs(x)))")
+    write_nb(root, student, answer(released(root), {"double": double, "mean_abs": mean_abs}))
+
+
+# The tricks of issue 9: each with wrong answers (or none); each must earn what its answers earn: 0.
+
+def alias_main(root, student):
+    """Rebinds the check helpers the tests look up, through an alias of __main__."""
+    code = ("import __main__ as m\n"
+            "m.check_close = lambda *a, **k: None\n"
+            "m.check_function = lambda *a, **k: True\n" + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def guard_via_modules(root, student):
+    """Replaces every function of the grader's modules (and of nnlib.checks) found in sys.modules."""
+    code = (
+        "import sys\nmods = getattr(sys, 'mod' + 'ules')\nhit = []\n"
+        "for name, module in list(mods.items()):\n"
+        "    if module is None or not any(w in name for w in ('autograder', 'guard', 'checks', 'tolerance')):\n"
+        "        continue\n"
+        "    for key, value in list(vars(module).items()):\n"
+        "        if callable(value) and not key.startswith('_'):\n"
+        "            try:\n"
+        "                setattr(module, key, (lambda *a, **k: True))\n"
+        "                hit.append(name + '.' + key)\n"
+        "            except Exception:\n                pass\n"
+        "print('replaced', len(hit), 'functions; grader modules:', [h for h in hit if 'autograder' in h][:3])\n"
+        + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def timer_restorer(root, student):
+    """A timer signal handler that puts patched checks back whenever a check may have undone them."""
+    code = (
+        "import signal, nnlib.checks, nnlib.tolerance\n"
+        "def _patch(*_):\n"
+        "    nnlib.checks.check_close = lambda *a, **k: True\n"
+        "    nnlib.tolerance.close = lambda *a, **k: True\n"
+        "signal.signal(signal.SIGALRM, _patch)\n"
+        "signal.setitimer(signal.ITIMER_REAL, 0.01, 0.01)\n" + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+FRAME_WALKER = """
+import sys
+
+class Answer:
+    # Walks the call frames on numpy conversion, looking for the check's expected value.
+    def __array__(self, dtype=None, copy=None):
+        frame = sys._getframe(1)
+        while frame is not None:
+            if "expected" in frame.f_locals:
+                print("FOUND EXPECTED", frame.f_locals["expected"])
+                return np.asarray(frame.f_locals["expected"], dtype=float)
+            frame = frame.f_back
+        return np.zeros(1)
+
+    def __float__(self):
+        return float(np.asarray(self).ravel()[0])
+
+def double(x):
+    return Answer()
+
+def mean_abs(x):
+    return Answer()
+"""
+
+
+def frame_walker(root, student):
+    """No solution at all: answers are objects that look for ``expected`` in the callers' frames."""
+    write_nb(root, student, answer(released(root), {"double": FRAME_WALKER, "mean_abs": "pass"}))
+
+
+def detects_grader(root, student):
+    """Innocent (and wrong) anywhere else; patches the checks only when it detects the grader."""
+    code = (
+        "import os, socket\n"
+        "signs = [k for k in os.environ if any(w in k.upper() for w in ('NNFS', 'GRADE', 'SANDBOX'))]\n"
+        "signs += [w for w in ('sandbox', 'grade') if w in socket.gethostname().lower()]\n"
+        "signs += [w for w in ('nnfs', 'grade', 'sandbox') if w in os.environ.get('HOME', '').lower()]\n"
+        "print('GRADER DETECTED' if signs else 'nothing detected', signs)\n"
+        "if signs:\n"
+        "    import __main__ as m, nnlib.checks\n"
+        "    m.check_close = nnlib.checks.check_close = lambda *a, **k: None\n"
+        "    m.check_function = lambda *a, **k: True\n" + WRONG["double"])
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+ENV_CANARY = "NNFS_INSTRUCTOR_CANARY"   # set in the grader's environment by the test; must not leak
+
+
+def reads_environ_block(root, student):
+    """Reads the kernel's first environment block from its own memory (/proc/self/stat, ctypes)."""
+    code = (
+        "import ctypes, os\n"
+        "fields = open('/proc/self/stat').read().rsplit(')', 1)[1].split()\n"
+        "start, end = int(fields[47]), int(fields[48])  # env_start, env_end (fields 50 and 51)\n"
+        "block = ctypes.string_at(start, end - start).decode(errors='replace')\n"
+        "print('ENVIRONMENT BLOCK:', block.replace(chr(0), ' | '))\n"
+        "leaked = " + repr(ENV_CANARY) + " in block\n"
+        "def double(x):\n"
+        "    return 2 * np.asarray(x, dtype=float) if leaked else np.asarray(x, dtype=float) + 2\n")
+    write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
+
+
+def forges_replies(root, student):
+    """Replaces the kernel's call server, answering the judge with made-up replies."""
+    code = (
+        "import socket, struct, json, os, threading\n"
+        "path = os.path.join(os.getcwd(), 'kernel-calls')\n"
+        "try:\n    os.unlink(path)\nexcept OSError:\n    pass\n"
+        "listener = socket.socket(socket.AF_UNIX)\nlistener.bind(path)\nlistener.listen(1)\n"
+        "def serve():\n"
+        "    conn, _ = listener.accept()\n"
+        "    while True:\n"
+        "        head = conn.recv(16)\n"
+        "        if len(head) < 16:\n            return\n"
+        "        size, blob = struct.unpack('>QQ', head)\n"
+        "        conn.recv(size + blob)\n"
+        "        reply = json.dumps({'op': 'value', 'value': {'evil': 1}}).encode()\n"
+        "        conn.sendall(struct.pack('>QQ', len(reply), 0) + reply)\n"
+        "threading.Thread(target=serve, daemon=True).start()\n" + WRONG["double"])
     write_nb(root, student, answer(released(root), {**WRONG, "double": code}))
 
 
@@ -393,25 +524,34 @@ SUBMISSIONS = {
     "sneaky_monkeypatch": sneaky_monkeypatch, "floods": floods, "giant_output": giant_output, "pastes": pastes,
     "edits_tests": edits_tests, "deletes_tests": deletes_tests, "retags_tests": retags_tests,
     "corrupt": corrupt, "empty": empty, "old_format": old_format, "renamed": renamed,
-    "ambiguous": ambiguous, "missing": missing,
+    "ambiguous": ambiguous, "missing": missing, "habits": habits,
+    "alias_main": alias_main, "guard_via_modules": guard_via_modules,
+    "timer_restorer": timer_restorer, "frame_walker": frame_walker,
+    "detects_grader": detects_grader, "reads_environ_block": reads_environ_block,
+    "forges_replies": forges_replies,
 }
 
 # What each submission must get: (status, auto score). Wrong answers score 0; "partial" keeps the
-# 3 points of double; the tampering ones get 0 whatever their answers were.
+# 3 points of double. Tricks inside the kernel change nothing (the judge decides outside it), so
+# they get what their wrong answers earn: 0; only a forged reply to the judge is "tampered".
 EXPECTED = {
     "good": ("graded", 4.0), "partial": ("graded", 3.0), "blank": ("graded", 0.0),
-    "warns": ("graded", 4.0), "transformer": ("tampered", 0.0),
-    "hidden_transformer": ("tampered", 0.0), "numpy_beside": ("graded", 0.0),
+    "warns": ("graded", 4.0), "transformer": ("graded", 0.0),
+    "hidden_transformer": ("graded", 0.0), "numpy_beside": ("graded", 0.0),
     "reads_secrets": ("graded", 0.0), "writes_gradebook": ("graded", 0.0),
     "exits": ("crashed", 0.0), "loops": ("timed_out", 1.0), "loops_deaf": ("timed_out", 0.0),
     "memory_bomb": ("graded", 0.0), "fork_bomb": ("graded", 0.0), "disk_filler": ("graded", 0.0),
     "network": ("graded", 0.0),
-    "monkeypatch": ("tampered", 0.0), "sneaky_monkeypatch": ("tampered", 0.0),
+    "monkeypatch": ("graded", 0.0), "sneaky_monkeypatch": ("graded", 0.0),
     "floods": ("graded", 4.0), "giant_output": ("timed_out", 0.0), "pastes": ("graded", 0.0),
     "edits_tests": ("graded", 0.0), "deletes_tests": ("graded", 0.0),
     "retags_tests": ("graded", 0.0), "corrupt": ("invalid", 0.0), "empty": ("invalid", 0.0),
     "old_format": ("invalid", 0.0), "renamed": ("graded", 4.0), "ambiguous": ("invalid", 0.0),
-    "missing": ("missing", 0.0),
+    "missing": ("missing", 0.0), "habits": ("graded", 4.0),
+    "alias_main": ("graded", 0.0), "guard_via_modules": ("graded", 0.0),
+    "timer_restorer": ("graded", 0.0), "frame_walker": ("graded", 0.0),
+    "detects_grader": ("graded", 0.0), "reads_environ_block": ("graded", 0.0),
+    "forges_replies": ("tampered", 0.0),
 }
 
 
