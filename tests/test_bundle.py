@@ -164,15 +164,17 @@ def test_instructor_endpoints_are_off_and_validate_is_on(student_server):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_validate_works_and_instructor_tools_are_off_in_the_browser(student_server, unpacked, course_root):
-    """In headless Chromium: are the instructor tools absent, and does Validate fail a blank and pass a finished notebook?"""
+    """In headless Chromium, in my-work/: are the instructor tools absent, and does Validate fail a blank and pass a finished notebook?"""
     base, token = student_server
     source = course_root / "solutions" / "00_sample" / "00_sample.ipynb"
-    released = unpacked / "course" / "00_sample" / "00_sample.ipynb"
+    # start_course.py copied the unit into my-work/, where students work
+    released = unpacked / "my-work" / "00_sample" / "00_sample.ipynb"
+    assert released.read_bytes() == (unpacked / "course" / "00_sample" / "00_sample.ipynb").read_bytes()
     (released.parent / "finished.ipynb").write_bytes(examples.make_examples(source, released)["perfect"])
 
     def validate(page, name):
         # ?reset starts from an empty workspace, so only this notebook is open.
-        page.goto(f"{base}/lab/tree/course/00_sample/{name}?reset&token={token}")
+        page.goto(f"{base}/lab/tree/my-work/00_sample/{name}?reset&token={token}")
         panel = page.locator(".jp-NotebookPanel:visible")
         panel.locator(".jp-Cell").first.wait_for(timeout=60_000)
         assert page.locator(".lm-TabBar-tab.lm-mod-current", has_text=name).count() >= 1
