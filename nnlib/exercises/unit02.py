@@ -22,7 +22,7 @@ import io
 
 import numpy as np
 
-from nnlib.checks import CheckFailed, check_function, describe, fail
+from nnlib.checks import CheckFailed, check_function, fail
 from nnlib.tolerance import ATOL, RTOL
 
 # ---------------------------------------------------------------------------------- helpers
@@ -588,14 +588,14 @@ def _check_xor(xor_forward, cases, reveal, shape_hint="", error_hint=XOR_SHAPES)
 
 @exercise("Exercise 4 (xor_forward)")
 def xor_forward_table(xor_forward, cases=None, reveal=True):
-    """Exercise 4 on the four XOR inputs: the lecture's weights, and a W that is not symmetric."""
+    """Exercise 4 on the four XOR inputs: the weights of lecture 001, and a W that is not symmetric."""
     if cases is None:
         X_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
         cases = [(X_xor, np.array([[1.0, 1.0], [1.0, 1.0]]), np.array([0.0, -1.0]), np.array([1.0, -2.0])),
                  # row j = weights into hidden unit j; W != W.T, so a missing transpose shows
                  (X_xor, np.array([[1.0, 2.0], [-1.0, 0.5]]), np.array([0.0, 0.5]), np.array([1.0, -1.0]))]
     _check_xor(xor_forward, cases, reveal)
-    _passed("xor_forward: the lecture's table is reproduced, and a W that is not symmetric is used the right way round")
+    _passed("xor_forward: the table of lecture 001 is reproduced, and a W that is not symmetric is used right")
 
 
 @exercise("Exercise 4 (xor_forward)")

@@ -17,8 +17,7 @@ import numpy as np
 
 from nnlib.activations import get_activation
 from nnlib.checks import CheckFailed, check_close, check_own_code, check_shape, fail
-from nnlib.exercises.unit02 import (_passed, _quietly, compare, exercise, pieces_advice, require_tuple,
-                                    require_written, same)
+from nnlib.exercises.unit02 import _passed, compare, exercise, pieces_advice, require_tuple, require_written
 from nnlib.network import MLP
 from nnlib.tolerance import close
 
@@ -511,15 +510,15 @@ AUGMENTED_MISTAKES = [
 def forward_augmented(forward_augmented, add_bias_column, cases=None, reveal=True):
     """Exercise 5: the augmented pass gives the plain pass's output; ``cases`` of ``(X, Ws_aug, fs)``."""
     if cases is None:
-        Ws_aug_002 = [np.column_stack([CASE_002[2][0], CASE_002[1][0]]), np.column_stack([CASE_002[2][1], CASE_002[1][1]])]
+        Ws_aug_002 = [np.column_stack([b, W]) for W, b in zip(CASE_002[1], CASE_002[2])]
         # W1 = [[1, -1], [2, 1]], b1 = [0.5, -0.5], W2 = [[1, -2]], b2 = [0.1], augmented by hand:
         Ws_aug_small = [np.array([[0.5, 1.0, -1.0], [-0.5, 2.0, 1.0]]), np.array([[0.1, 1.0, -2.0]])]
         X_check = np.array([[1.0, 2.0], [0.0, 0.0], [3.0, -1.0], [-1.0, 0.5]])
         cases = [(CASE_002[0], Ws_aug_002, [_sigmoid(), _sigmoid()]),
                  (X_check, Ws_aug_small, [get_activation("relu")[0], get_activation("linear")[0]])]
     require_written(forward_augmented, cases[0])
-    broken = pieces_advice("forward_augmented", [(add_bias_column, lambda fn: _add_bias_column(fn, _column_cases(), True),
-                                                  "exercise 5 (add_bias_column)")])
+    piece = (add_bias_column, lambda fn: _add_bias_column(fn, _column_cases(), True), "exercise 5 (add_bias_column)")
+    broken = pieces_advice("forward_augmented", [piece])
     compare(forward_augmented, _reference_augmented, cases, "forward_augmented", mistakes=AUGMENTED_MISTAKES,
             hint="The augmented pass must give exactly the plain forward pass's output: check that every layer "
                  "augments its input and applies its activation.",
