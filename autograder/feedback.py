@@ -1,8 +1,11 @@
 """Feedback: one self-contained HTML page per student, written from the results records.
 
 ``autograder/feedback/<student>/index.html`` says, per unit, the status, the score and the reason;
-and for every failed check what it checks (the docstring of the test cell, which students already
-see in their notebook) and why it failed (the check's message from the results record).
+and for every check the exercise it belongs to (the names its answer cell defines) and what it
+checks (the first line of the test cell's docstring, which students already see in their
+notebook) -- never the internal grade id; for a failed check, why it failed (the judge's message,
+with a hint for any raw error) and whether the failing case is one the student can see in the
+notebook or a hidden one.
 
 What never appears: hidden test code and hidden expected values. The pages are built from the
 results records, not from nbgrader's graded notebooks (whose HTML holds the hidden test cells),
@@ -10,6 +13,8 @@ and every message is screened: one that contains a line of a hidden test is repl
 sentence. All student-controlled text is HTML-escaped by the template engine.
 """
 import datetime
+import functools
+import json
 from pathlib import Path
 
 import jinja2
@@ -49,6 +54,49 @@ def _environment():
                               autoescape=True, undefined=jinja2.StrictUndefined)
 
 
+PART_TEXT = {
+    "visible": "It failed on a case you can see: run this test cell in your notebook.",
+    "hidden": "It failed on a hidden case (its inputs are not shown): your code passes the visible "
+              "cases, so think about other shapes, sizes and values the docstring allows.",
+}
+
+
+def _names_defined(text):
+    import ast
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return []
+    return [node.name for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))] or [
+        t.id for node in tree.body if isinstance(node, ast.Assign)
+        for target in node.targets for t in ast.walk(target) if isinstance(t, ast.Name)]
+
+
+@functools.lru_cache(maxsize=64)
+def _exercises(path, stamp):
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    found, current = {}, ""
+    for cell in notebook.get("cells", []):
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        text = "".join(cell.get("source", ""))
+        if cell.get("cell_type") == "code" and meta.get("solution") and not meta.get("grade"):
+            names = [n for n in _names_defined(text) if not n.startswith("_")]
+            current = ", ".join(dict.fromkeys(names)) or meta.get("grade_id", "")
+        if meta.get("grade"):
+            found[meta.get("grade_id")] = current or meta.get("grade_id", "")
+    return found
+
+
+def exercise_names(course_root, unit):
+    """{grade id: the exercise it belongs to}: the names its answer cell (the one before it) defines."""
+    for folder in ("course", "solutions"):
+        path = Path(course_root) / folder / unit / f"{unit}.ipynb"
+        if path.is_file():
+            return _exercises(str(path), path.stat().st_mtime_ns)
+    return {}
+
+
 def _unit_view(course_root, unit, record, hidden_lines):
     """What the template shows for one unit of one student."""
     asked = {q.grade_id: q for q in questions(course_root, unit)}
@@ -59,17 +107,20 @@ def _unit_view(course_root, unit, record, hidden_lines):
                 "checks": [], "score": 0.0, "score_text": f"– / {number(auto_max)}",
                 "manual_pending": 0.0, "manual_points": "0", "manual_text": "–"}
     label, css = LABELS.get(record.status, (record.status, "problem"))
+    exercises = exercise_names(course_root, unit)
     checks = []
     for check in record.checks:
         question = asked.get(check.grade_id)
         message = "" if check.passed else screen(check.message, hidden_lines)
         if record.reason and record.reason.strip() in message:
             message = ""  # the unit's reason, shown once above the table, is the whole story
+        prompt = question.prompt if question else ""
         checks.append({
-            "grade_id": check.grade_id, "passed": check.passed,
+            "exercise": exercises.get(check.grade_id, ""), "passed": check.passed,
             "hidden": bool(question and question.hidden),
-            "prompt": question.prompt if question else "",
+            "prompt": prompt or "(a check of this exercise)",
             "message": message,
+            "part": "" if check.passed or not message else PART_TEXT.get(getattr(check, "part", ""), ""),
             "points_text": f"{number(check.points)} / {number(check.max_points)}",
         })
     return {"name": unit, "status": record.status, "label": label, "css": css,

@@ -100,3 +100,26 @@ def test_hidden_source_values_do_not_appear(course):
 def test_long_messages_are_cut(course):
     """Is a megabyte-long message cut to a readable length?"""
     assert len(feedback.screen("x" * 10**6, set())) < feedback.MAX_MESSAGE + 10
+
+
+def test_checks_are_named_by_exercise_and_docstring_not_by_id(course):
+    """Does a page name each check by its exercise and what it checks, never by its internal grade id?"""
+    feedback.write_feedback(course, now=NOW)
+    text = " ".join(page_text(course / "autograder" / "feedback" / "bob" / "index.html").split())
+    assert "Does relu map [-1, 0, 2] to [0, 0, 2]?" in text
+    exercises = feedback.exercise_names(course, "01_copy")
+    assert exercises["test_relu"] and exercises["test_relu"] in text
+    for grade_id in exercises:
+        assert grade_id not in text, grade_id
+
+
+def test_page_says_whether_the_failing_case_is_visible_or_hidden(course):
+    """Does a failed check say whether it failed on a case the student can see or on a hidden one?"""
+    record = results.read_result(course, "bob", "01_copy")
+    parts = {"test_relu": "visible", "test_relu_hidden": "hidden"}
+    checks = [dict(c.__dict__, part=parts.get(c.grade_id, "")) for c in record.checks]
+    results.write_result(course, results.Result(**dict(record.to_dict(), checks=checks)))
+    feedback.write_feedback(course, now=NOW)
+    text = " ".join(page_text(course / "autograder" / "feedback" / "bob" / "index.html").split())
+    assert feedback.PART_TEXT["visible"] in text
+    assert feedback.PART_TEXT["hidden"] in text
