@@ -16,7 +16,7 @@ UNIT = Unit("05_backprop")
 
 GRAPH_CELLS = ["test_local_derivatives", "test_graph_gradients"]
 ACTIVATION_CELLS = ["test_activation_backward_relu_linear", "test_activation_backward_sigmoid_tanh",
-                    "test_activation_backward_softmax"]
+                    "test_activation_backward_softmax", "test_activation_backward_rules"]
 DENSE_CELLS = ["test_dense_backward_dW", "test_dense_backward_db", "test_dense_backward_dA_prev"]
 BACKPROP_CELLS = ["test_backprop_lectures", "test_backprop_batches"]
 CHECK_CELLS = ["test_numerical_gradient", "test_relative_error", "test_gradient_check",
@@ -167,10 +167,61 @@ def test_one_wrong_activation_costs_only_its_own_cell():
 
 
 def activation_from_registry(dA, Z, name):
+    """Right values, but nnlib's ready-made derivatives: breaks exercise 2's rule."""
     if name == "softmax":
         return np.einsum("mij,mi->mj", np.stack([activations.softmax_jacobian(z) for z in np.asarray(Z)]),
                          np.asarray(dA, float))
     return np.asarray(dA) * activations.get_activation(name)[1](Z)
+
+
+def _sigmoid_helper_grad(Z):
+    return activations.sigmoid_grad(Z)  # hidden one call away
+
+
+def activation_grad_in_a_helper(dA, Z, name):
+    if name == "sigmoid":
+        return np.asarray(dA) * _sigmoid_helper_grad(Z)
+    return unit05.ref_activation_backward(dA, Z, name)
+
+
+def test_ready_made_derivatives_lose_exactly_the_rule_cell():
+    """Does an activation_backward built on nnlib's derivatives lose the rule cell and nothing else?"""
+    assert failed_cells({"activation_backward": activation_from_registry}) == ["test_activation_backward_rules"]
+
+
+def test_the_rule_follows_helpers():
+    """Is nnlib's sigmoid_grad found when a notebook helper calls it?"""
+    UNIT.assert_caught({"activation_backward": activation_grad_in_a_helper,
+                        "_sigmoid_helper_grad": _sigmoid_helper_grad},
+                       grade_ids=["test_activation_backward_rules"], message_contains="sigmoid_grad")
+
+
+def sigmoid_grad(Z):
+    """A student's own helper that happens to share nnlib's name."""
+    s = 1.0 / (1.0 + np.exp(-np.clip(Z, -500, 500)))
+    return s * (1.0 - s)
+
+
+def activation_with_own_sigmoid_grad(dA, Z, name):
+    if name == "sigmoid":
+        return np.asarray(dA) * sigmoid_grad(Z)
+    return activation_by_outputs(dA, Z, name)
+
+
+def test_own_helper_named_like_nnlibs_derivative_keeps_the_rule_point():
+    """Does a student's own function called sigmoid_grad pass the rule (only nnlib's is refused)?"""
+    UNIT.assert_accepted({"activation_backward": activation_with_own_sigmoid_grad, "sigmoid_grad": sigmoid_grad})
+
+
+def activation_explicit_jacobian(dA, Z, name):
+    """Each row's softmax Jacobian built by hand, diag(s) - s s^T, and applied to dA."""
+    dA, Z = np.asarray(dA, float), np.asarray(Z, float)
+    if name != "softmax":
+        return activation_by_outputs(dA, Z, name)
+    S = np.exp(Z - Z.max(axis=1, keepdims=True))
+    S /= S.sum(axis=1, keepdims=True)
+    jacobians = S[:, :, None] * np.eye(S.shape[1])[None] - S[:, :, None] * S[:, None, :]
+    return np.einsum("mij,mi->mj", jacobians, dA)
 
 
 def activation_by_outputs(dA, Z, name):
@@ -190,11 +241,11 @@ def activation_by_outputs(dA, Z, name):
     return S * dA - S * (S * dA).sum(axis=1)[:, None]
 
 
-@pytest.mark.parametrize("right", [activation_from_registry, activation_by_outputs],
-                         ids=["registry-and-jacobian", "written-with-outputs"])
+@pytest.mark.parametrize("right", [activation_explicit_jacobian, activation_by_outputs],
+                         ids=["explicit-jacobian", "written-with-outputs"])
 def test_other_right_activation_backward_earns_full_marks(right):
-    """Does a right activation_backward written another way pass every activation cell?"""
-    UNIT.assert_accepted({"activation_backward": right}, grade_ids=ACTIVATION_CELLS)
+    """Does a right activation_backward written another way pass every grade cell?"""
+    UNIT.assert_accepted({"activation_backward": right})
 
 
 # ---------------------------------------------------------------- exercise 3: one dense layer
@@ -241,8 +292,9 @@ def dense_with_loop(dZ, A_prev, W):
     (dense_db_forgotten, "test_dense_backward_db", "forget the bias gradient"),
     (dense_db_column, "test_dense_backward_db", "broadcasts wrongly"),
     (dense_dA_transposed_W, "test_dense_backward_dA_prev", "W is transposed"),
+    (dense_dA_transposed_W, "test_dense_backward_dW", "dA_prev = dZ @ W"),
 ], ids=["dW-transposed", "extra-1/m", "db-mean-not-sum", "db-wrong-axis", "db-forgotten", "db-(n,1)",
-        "dA-prev-transposed-W"])
+        "dA-prev-transposed-W", "crash-named-in-the-dW-cell"])
 def test_wrong_dense_backward_is_caught(wrong, cell, message):
     """Does the right dense_backward cell reject this typical mistake and say what it is?"""
     UNIT.assert_caught({"dense_backward": wrong}, grade_ids=[cell], message_contains=message)
@@ -568,7 +620,7 @@ def _rel(a, b):
 
 @pytest.mark.parametrize("wrong, message", [
     (_gradient_check_with(unit05.gradcheck.numerical_gradient, relative_absolute), "absolute error"),
-    (_gradient_check_with(numerical_one_sided, _rel), "right (relative error"),
+    (_gradient_check_with(numerical_one_sided, _rel), "one-sided difference"),
     (_gradient_check_with(unit05.gradcheck.numerical_gradient, _rel, arrays="W"), "EVERY parameter array"),
     (_gradient_check_with(unit05.gradcheck.numerical_gradient, _rel, arrays="last"), "EVERY parameter array"),
 ], ids=["absolute-error", "one-sided-difference", "weights-only", "last-layer-only"])

@@ -17,7 +17,9 @@ Conventions of the unit (the docstrings in the notebook state them too)
   :math:`\partial C/\partial W^l = (\delta^l)^\top A^{l-1}`, :math:`\partial C/\partial b^l = \sum_i \delta^l_i`.
 """
 import copy
+import dis
 import inspect
+import warnings
 
 import numpy as np
 
@@ -228,6 +230,14 @@ def _own_code_everywhere(fn, forbidden, seen=None):
         _own_code_everywhere(helper, forbidden, seen)
 
 
+def _quietly(fn, *args):
+    """``fn(*args)`` with Python warnings silenced: a right answer that makes numpy warn must not print to
+    stderr, which Validate would count as a failure."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args)
+
+
 def _shapes(args):
     """The arguments described by their shapes only (short, and safe for hidden inputs)."""
     parts = []
@@ -255,7 +265,7 @@ def _check_cases(fn, reference, cases, name, mistakes=(), hint="", reveal=True, 
         given = copy.deepcopy(args)
         where = _shapes(args)
         try:
-            result = fn(*given)
+            result = _quietly(fn, *given)
         except CheckFailed:
             raise
         except NotImplementedError:
@@ -447,6 +457,48 @@ def activation_backward(fn, names, cases=None, reveal=True):
     return True
 
 
+#: nnlib names that would hand exercise 2 its derivatives ready-made.
+READY_MADE_DERIVATIVES = ("linear_grad", "sigmoid_grad", "tanh_grad", "relu_grad", "leaky_relu_grad", "prelu_grad",
+                          "elu_grad", "softmax_jacobian", "softmax_backward", "get_activation", "ACTIVATIONS")
+
+
+def _names_used(code, kinds):
+    """Names a code object (nested code included) loads with the given instructions."""
+    found = {step.argval for step in dis.get_instructions(code) if step.opname in kinds}
+    for constant in code.co_consts:
+        if hasattr(constant, "co_code"):
+            found |= _names_used(constant, kinds)
+    return found
+
+
+def _ready_made(fn):
+    """nnlib derivative names ``fn`` uses: as attributes (activations.sigmoid_grad), imports, or globals
+    that are nnlib's (a notebook's own function called sigmoid_grad is the student's and allowed)."""
+    code, scope = fn.__code__, getattr(fn, "__globals__", {})
+    by_attribute = _names_used(code, ("LOAD_ATTR", "LOAD_METHOD", "IMPORT_FROM"))
+    by_global = {name for name in _names_used(code, ("LOAD_GLOBAL", "LOAD_NAME"))
+                 if str(getattr(scope.get(name), "__module__", "") or "").startswith("nnlib")}
+    return sorted((by_attribute | by_global) & set(READY_MADE_DERIVATIVES))
+
+
+def activation_backward_rules(fn):
+    """Exercise 2's rule: the derivatives are written by the student (nnlib's *_grad, softmax_backward,
+    softmax_jacobian and get_activation are not used, also not in helpers). Stubs do not pass."""
+    call(fn, *copy.deepcopy(ACTIVATION_CASES["sigmoid"][0]), "sigmoid", name="activation_backward")
+    todo, seen = [fn], set()
+    while todo:
+        current = todo.pop()
+        if id(current) in seen or getattr(current, "__code__", None) is None:
+            continue
+        seen.add(id(current))
+        ready = _ready_made(current)
+        if ready:
+            fail(f"activation_backward uses nnlib's {', '.join(ready)}: write each derivative yourself "
+                 "(the activations themselves, like activations.sigmoid, are allowed).")
+        todo += _student_helpers(current)
+    return True
+
+
 # ---------------------------------------------------------------------- exercise 3: one dense layer
 DENSE_CASES = [
     # m = 4 samples, N_(l-1) = 2, N_l = 3: every transposition shows as a shape.
@@ -462,7 +514,10 @@ DENSE_CASES = [
 
 def _dense_part(fn, k):
     def part(dZ, A_prev, W):
-        result = fn(dZ, A_prev, W)
+        try:
+            result = _quietly(fn, dZ, A_prev, W)
+        except NotImplementedError:
+            fail("dense_backward is not written yet: replace `raise NotImplementedError()` with your code.")
         if isinstance(result, (tuple, list)) and len(result) == 2:
             fail("dense_backward returned two arrays; it must return three, (dA_prev, dW, db): "
                  "did you forget the bias gradient db?")
@@ -507,18 +562,22 @@ DA_MISTAKES = [
 ]
 
 
+DENSE_CRASH = ("dense_backward raised an error: check the shape of each of its three results, dA_prev = dZ @ W "
+               "(m, N_(l-1)), dW = dZ.T @ A_prev (N_l, N_(l-1)), db = dZ.sum(axis=0) (N_l,).")
+
+
 def dense_backward_dW(fn, cases=None, reveal=True):
     """Exercise 3: dW = dZ^T A_prev of W's shape."""
     for dZ, A, W in cases or DENSE_CASES:
         try:
-            shape = np.shape(fn(*copy.deepcopy((dZ, A, W)))[1])
+            shape = np.shape(_quietly(fn, *copy.deepcopy((dZ, A, W)))[1])
         except Exception:
             break  # the comparison below explains the error
         if shape == np.shape(W)[::-1] and shape != np.shape(W):
             fail(f"dW is transposed: it must have W's shape {np.shape(W)} = (N_l, N_(l-1)), so dW = dZ.T @ A_prev "
                  f"(dW from dense_backward returned shape {shape}).")
     _check_cases(_dense_part(fn, 1), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[1], cases or DENSE_CASES,
-                 name="dW from dense_backward", mistakes=DW_MISTAKES, reveal=reveal,
+                 name="dW from dense_backward", mistakes=DW_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
                  hint="dW has W's shape (N_l, N_(l-1)): dW = dZ.T @ A_prev.")
     return True
 
@@ -527,14 +586,19 @@ def dense_backward_db(fn, cases=None, reveal=True):
     """Exercise 3: db = sum of dZ over the samples, shape (N_l,)."""
     part = _dense_part(fn, 2)
     for dZ, A, W in cases or DENSE_CASES:
-        result = as_array(part(dZ, A, W), "db from dense_backward")
+        try:
+            result = as_array(part(*copy.deepcopy((dZ, A, W))), "db from dense_backward")
+        except CheckFailed:
+            raise
+        except Exception:
+            break  # the comparison below explains the error
         n_units = np.shape(W)[0]
         if result.shape in ((1, n_units), (n_units, 1)):
             fail(f"db from dense_backward has shape {result.shape}; keep it 1-D like b, shape ({n_units},): "
                  "a (1, N) or (N, 1) gradient broadcasts wrongly against b (shape (N,)) in the update "
                  "b - lr * db, turning b into an (N, N) matrix.")
     _check_cases(part, lambda dZ, A, W: ref_dense_backward(dZ, A, W)[2], cases or DENSE_CASES,
-                 name="db from dense_backward", mistakes=DB_MISTAKES, reveal=reveal,
+                 name="db from dense_backward", mistakes=DB_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
                  hint="db has b's shape (N_l,): the sum of dZ over the samples.")
     return True
 
@@ -542,7 +606,7 @@ def dense_backward_db(fn, cases=None, reveal=True):
 def dense_backward_dA_prev(fn, cases=None, reveal=True):
     """Exercise 3: dA_prev = dZ W, shape (m, N_(l-1))."""
     _check_cases(_dense_part(fn, 0), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[0], cases or DENSE_CASES,
-                 name="dA_prev from dense_backward", mistakes=DA_MISTAKES, reveal=reveal,
+                 name="dA_prev from dense_backward", mistakes=DA_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
                  hint="dA_prev has A_prev's shape (m, N_(l-1)): dA_prev = dZ @ W.")
     return True
 
@@ -688,7 +752,7 @@ def _check_one_backprop(fn, case, reveal, pieces):
     where = f"for the network {sizes} ({', '.join(names)}; {loss}; m = {len(X)})"
     given = _copy_case(case)
     try:
-        result = fn(*given)
+        result = _quietly(fn, *given)
     except CheckFailed:
         raise
     except NotImplementedError:
@@ -874,6 +938,21 @@ def gradient_check_cases():
             (network_case(LECTURE_000), _wrong_gradients(network_case(LECTURE_000), "last_b_off"), "wrong")]
 
 
+def _one_sided_check(case, grads, eps=1e-5):
+    """The gradient check with one-sided differences (to recognise it)."""
+    X, Y, Ws, bs, names, loss = case
+    worst = 0.0
+    for k in range(len(Ws)):
+        for which, given in (("W", grads[0][k]), ("b", grads[1][k])):
+            def cost_at(value, k=k, which=which):
+                Ws_, bs_ = list(Ws), list(bs)
+                (Ws_ if which == "W" else bs_)[k] = value
+                return ref_cost(X, Y, Ws_, bs_, names, loss)
+            start = Ws[k] if which == "W" else bs[k]
+            worst = max(worst, gradcheck.rel_error(given, _one_sided(cost_at, start, eps)))
+    return worst
+
+
 def _absolute_check(case, grads, eps=1e-5):
     """The gradient check with the absolute instead of the relative error (to recognise it)."""
     X, Y, Ws, bs, names, loss = case
@@ -923,6 +1002,10 @@ def gradient_check(fn, pieces=(), cases=None, reveal=True):
         if abs(result - absolute) <= 1e-4 * max(absolute, 1e-12):
             fail("gradient_check reports the absolute error max|analytic - numerical|: use your relative_error, "
                  f"so the verdict does not depend on how large the gradients are. ({where})")
+        one_sided = _one_sided_check(case, grads)
+        if right and abs(result - one_sided) <= 0.05 * one_sided:
+            fail("gradient_check uses a one-sided difference (C(θ + ε) - C(θ)) / ε: its error ~ε is too large to "
+                 f"confirm right gradients. Use central differences (your numerical_gradient). ({where})")
         if right:
             fail(f"gradient_check reports {result:.3g} {where}, but these gradients are right (relative error "
                  f"below {GRAD_RTOL:g}). Compare each dW and db with central differences of cost, and return the "
