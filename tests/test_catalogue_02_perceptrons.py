@@ -284,10 +284,10 @@ def test_wrong_train_perceptron_is_caught(wrong, message):
     UNIT.assert_caught({"train_perceptron": wrong}, grade_ids=TRAIN_CELLS, message_contains=message)
 
 
-def test_train_perceptron_ignoring_lr_is_caught_by_hidden_tests():
-    """Does a loop that ignores lr (right at lr = 1, the visible case) fail in the hidden tests?"""
-    failed = UNIT.assert_caught({"train_perceptron": _make_trainer(use_lr=False)}, grade_ids=TRAIN_CELLS,
-                                message_contains="Follow the rule exactly")
+def test_train_perceptron_ignoring_lr_is_caught_by_a_visible_test():
+    """Does a loop that ignores lr (right at lr = 1) fail the converging cell only, visibly, with lr named?"""
+    failed = VISIBLE.assert_caught({"train_perceptron": _make_trainer(use_lr=False)}, grade_ids=TRAIN_CELLS,
+                                   message_contains="learning rate lr is not used")
     assert [o.grade_id for o in failed] == ["test_train_perceptron_converges"]
 
 

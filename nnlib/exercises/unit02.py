@@ -259,7 +259,8 @@ def _output_single(perceptron_output, cases=None, reveal=True):
     cases = _single_cases() if cases is None else cases
     require_written(perceptron_output, cases[0])
     compare(perceptron_output, _reference_output, cases, "perceptron_output", mistakes=OUTPUT_MISTAKES,
-            hint="Check the rule: the output is 1 exactly when w.x + b is greater than 0.", reveal=reveal)
+            hint="Re-read the rule in section 2: when is the output 1, when 0, and what happens when w.x + b is "
+                 "exactly 0?", reveal=reveal)
     for case in cases:
         _zero_one_numbers(_quietly(perceptron_output, *case), batch=False)
 
@@ -362,8 +363,8 @@ B_MISTAKES = [
     (lambda x, y, w, b, lr: b + (y - _predicted(x, w, b)), "The learning rate lr is not used for the bias."),
     (lambda x, y, w, b, lr: b + lr * y, "The bias correction is lr * (y - y_hat): the factor is (y - y_hat), not y."),
 ]
-UPDATE_IDEA = ("Re-read the rule: the correction is the learning rate times the error (target minus the "
-               "perceptron's 0/1 output), applied to w (times x) and to b.")
+UPDATE_IDEA = ("Re-read the perceptron rule in section 4: what is the factor when the prediction is right, and when "
+               "it is wrong in each direction? Both w and b are corrected, and lr sets the size of the step.")
 
 
 def _output_piece(perceptron_output):
@@ -428,9 +429,10 @@ def perceptron_update_pure(perceptron_update, perceptron_output, cases=None, rev
     _passed("perceptron_update: leaves right answers and your arrays alone")
 
 
-def _train(X, y, lr, max_epochs, stop=True, record_last=True, cumulative=False, count_at_end=False):
+def _train(X, y, lr, max_epochs, stop=True, record_last=True, cumulative=False, count_at_end=False, lr_used=True):
     """The perceptron training loop, or one of its typical variants (for recognising mistakes)."""
     X = np.asarray(X, dtype=float)
+    lr = lr if lr_used else 1.0
     w, b, errors, total = np.zeros(X.shape[1]), 0.0, [], 0
     for _ in range(max_epochs):
         count = 0
@@ -459,6 +461,10 @@ TRAIN_MISTAKES = [
      "Count the mistakes made while visiting the samples, before each update (not with the weights at the "
      "end of the epoch)."),
 ]
+PARAMETER_MISTAKES = [
+    (lambda *a, part: _train(*a, lr_used=False)[part],
+     "The learning rate lr is not used: pass it to perceptron_update, which scales every correction by it."),
+]
 TRAIN_IDEA = ("Start from w = 0, b = 0, visit the rows in order, count a mistake whenever the prediction "
               "differs from the target, and stop after an epoch with none.")
 
@@ -485,7 +491,8 @@ def train_perceptron_converges(train_perceptron, perceptron_update, perceptron_o
     """Exercise 3b on separable data: ``cases`` of ``(X, y, lr, max_epochs)`` (default AND and OR)."""
     if cases is None:
         gates = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-        cases = [(gates, np.array([0, 0, 0, 1]), 1.0, 100), (gates, np.array([0, 1, 1, 1]), 1.0, 100)]
+        cases = [(gates, np.array([0, 0, 0, 1]), 1.0, 100), (gates, np.array([0, 1, 1, 1]), 1.0, 100),
+                 (gates, np.array([0, 1, 1, 1]), 0.5, 100)]   # lr scales the weights, not the mistakes
     require_written(train_perceptron, cases[0])
     broken = pieces_advice("train_perceptron", _train_pieces(perceptron_update, perceptron_output))
     for case in cases:
@@ -500,6 +507,7 @@ def train_perceptron_converges(train_perceptron, perceptron_update, perceptron_o
     for index, name in ((0, "w"), (1, "b")):
         compare(lambda *a, index=index: train_perceptron(*a)[index], lambda *a, index=index: _train(*a)[index],
                 cases, f"{name} from train_perceptron", hint="Follow the rule exactly: s" + TRAIN_IDEA[1:],
+                mistakes=[(functools.partial(wrong, part=index), advice) for wrong, advice in PARAMETER_MISTAKES],
                 reveal=reveal, broken=broken)
     _passed("train_perceptron: converges on separable data as expected")
 

@@ -24,39 +24,41 @@ from nnlib.tolerance import close
 # ---------------------------------------------------------------------------------- exercise 1
 
 
-def _init(init_params, sizes, **options):
+def _init(init_params, sizes, reveal=True, **options):
     """Call init_params and check that it returned two lists of arrays of the right lengths."""
+    where = f"for layer_sizes {list(sizes)}" if reveal else f"for a hidden network of {len(sizes) - 1} layers"
     try:
         result = init_params(list(sizes), **options)
     except Exception as error:
-        fail(f"init_params raised {type(error).__name__}: {error} for layer_sizes {list(sizes)}. Check that it "
-             "builds one W and one b for each pair of neighbouring layer sizes.")
+        fail(f"init_params raised {type(error).__name__}: {error} {where}. Check that it builds one W and one b "
+             "for each pair of neighbouring layer sizes.")
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         fail(f"init_params must return a pair (Ws, bs) of lists; it returned {type(result).__name__}.")
     Ws, bs = (list(part) for part in result)
     n_layers = len(sizes) - 1
     for name, part in (("Ws", Ws), ("bs", bs)):
         if len(part) != n_layers:
-            fail(f"for layer_sizes {list(sizes)}, {name} has {len(part)} entries; a network with "
-                 f"{len(sizes)} sizes has L = {n_layers} layers (the input layer has no parameters).")
+            fail(f"{where}, {name} has {len(part)} entries; a network with {len(sizes)} sizes has "
+                 f"L = {n_layers} layers (the input layer has no parameters).")
     return Ws, bs
 
 
-def _shapes(init_params, sizes):
-    Ws, bs = _init(init_params, list(sizes))
+def _shapes(init_params, sizes, reveal=True):
+    Ws, bs = _init(init_params, list(sizes), reveal)
+    where = f" for layer_sizes {list(sizes)}" if reveal else ""
     for l in range(1, len(sizes)):
         expected = (sizes[l], sizes[l - 1])
         W = np.asarray(Ws[l - 1])
         if W.shape == expected[::-1] and expected[0] != expected[1]:
             fail(f"W^{l} = Ws[{l - 1}] has shape {W.shape}: it is transposed. W^l has shape (N_l, N_(l-1)) "
                  f"= {expected}: one row per unit of layer l, one column per input to it.")
-        check_shape(W, expected, f"Ws[{l - 1}] (W^{l}) for layer_sizes {list(sizes)}",
+        check_shape(W, expected, f"Ws[{l - 1}] (W^{l}){where}",
                     hint="Re-read the table of shapes in section 1: one row per unit of the layer.")
         b = np.asarray(bs[l - 1])
         if b.shape == (sizes[l], 1):
             fail(f"b^{l} = bs[{l - 1}] has shape {b.shape}; the course keeps biases as 1-D arrays of shape "
                  f"({sizes[l]},), which broadcast along the rows of a batch. Use np.zeros(N_l).")
-        check_shape(b, (sizes[l],), f"bs[{l - 1}] (b^{l}) for layer_sizes {list(sizes)}",
+        check_shape(b, (sizes[l],), f"bs[{l - 1}] (b^{l}){where}",
                     hint="b^l has one entry per unit of layer l.")
 
 
@@ -66,7 +68,7 @@ def init_params_shapes(init_params, cases=None, reveal=True):
     cases = [[2, 3, 1], [4, 5, 5, 3]] if cases is None else cases
     require_written(init_params, (list(cases[0]),))
     for sizes in cases:
-        _shapes(init_params, list(sizes))
+        _shapes(init_params, list(sizes), reveal)
     _passed("init_params: one W and b per layer, all shapes right")
 
 
@@ -84,7 +86,7 @@ def init_params_values(init_params, cases=None, reveal=True):
     cases = [([200, 100, 3], 0.1)] if cases is None else cases
     require_written(init_params, (list(cases[0][0]),))
     for sizes, scale in cases:
-        Ws, bs = _init(init_params, list(sizes), scale=scale, seed=0)
+        Ws, bs = _init(init_params, list(sizes), reveal, scale=scale, seed=0)
         for l, b in enumerate(bs, start=1):
             if not close(b, np.zeros(np.shape(b))):
                 fail(f"b^{l} is not all zero: the biases start at 0 (only the weights need to be random).")
@@ -108,12 +110,12 @@ def init_params_values(init_params, cases=None, reveal=True):
         for row in range(1, min(W.shape[0], 3)):
             if close(W[0], W[row]):
                 fail("Two units of a layer start with the same weights: draw every weight independently.")
-        again, _ = _init(init_params, list(sizes), scale=scale, seed=0)
+        again, _ = _init(init_params, list(sizes), reveal, scale=scale, seed=0)
         for l, (first, second) in enumerate(zip(Ws, again)):
             if not close(first, second):
                 fail(f"Two calls with seed=0 gave different Ws[{l}]: the same seed must give the same weights. "
                      "Use np.random.default_rng(seed) inside init_params, not numpy's global generator.")
-        other, _ = _init(init_params, list(sizes), scale=scale, seed=1)
+        other, _ = _init(init_params, list(sizes), reveal, scale=scale, seed=1)
         if all(close(a, b) for a, b in zip(Ws, other)):
             fail("Different seeds gave the same weights: pass `seed` to np.random.default_rng.")
     _passed("init_params: zero biases, random weights of the right scale, every layer its own, reproducible")
