@@ -55,7 +55,7 @@ def pip_install(*args):
     tail = []
     for line in process.stdout:
         tail = (tail + [line.rstrip()])[-30:]
-        match = re.match(r"\s*(Collecting|Requirement already satisfied:|Obtaining) (\S+)", line)
+        match = re.match(r"\s*(Collecting|Requirement already satisfied:|Obtaining|Processing) (\S+)", line)
         if match:
             found += 1
             name = re.split(r"[<>=!~;\[ (]", match.group(2))[0]

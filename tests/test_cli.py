@@ -250,3 +250,15 @@ def test_every_command_in_the_instructor_guide_parses(capsys):
             assert done.value.code == 0
         else:
             assert parser.parse_args(argv).handler.__name__ == f"do_{argv[0]}"
+
+
+@pytest.mark.slow
+def test_release_shows_its_progress(course):
+    """Does release show a progress bar over the units and say when it builds the bundle?"""
+    code, out = run_cli("release", "--course-root", str(course))
+    assert code == 0, out
+    assert "releasing" in out and "1/1" in out
+    assert f"released {course / 'course' / '00_sample'}" in out
+    assert "building the student bundle" in out
+    code, out = run_cli("release", "--no-progress", "--no-bundle", "--course-root", str(course))
+    assert code == 0 and "releasing" not in out and "released" in out
