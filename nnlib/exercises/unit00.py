@@ -46,16 +46,13 @@ def dot_product_no_loops(fn):
 
 
 # ---- Exercise 2: shapes -------------------------------------------------------------------------
-SHAPE_QUESTIONS = {
-    "shape_a": ("A @ v", "A has shape (4, 3) and v has shape (3,): each row of A meets v in one dot product."),
-    "shape_b": ("A @ B.T + c", "B.T has shape (3, 5); then think about what adding c of shape (5,) does."),
-    "shape_c": ("A[:, None, :] - B[None, :, :]",
-                "A[:, None, :] has shape (4, 1, 3) and B[None, :, :] has shape (1, 5, 3); broadcast them axis by axis."),
-}
+# The expressions asked about. The right shapes, and the advice for a wrong one, are in the hidden
+# part of each grade cell: this module ships to students.
+SHAPE_QUESTIONS = {"shape_a": "A @ v", "shape_b": "A @ B.T + c", "shape_c": "A[:, None, :] - B[None, :, :]"}
 
 
-def _shape_answer(question, answer, expected=None):
-    expression, advice = SHAPE_QUESTIONS[question]
+def _shape_answer(question, answer, expected=None, advice=""):
+    expression = SHAPE_QUESTIONS[question]
     with exercise("Exercise 2"):
         if answer is None:
             fail(f"{question} is not written yet: replace None by the shape of {expression}, a tuple such as (2, 3).")
@@ -71,19 +68,19 @@ def _shape_answer(question, answer, expected=None):
         print(f"✓ {question} is a tuple of ints (its value is checked when your work is graded)")
 
 
-def shape_a(answer, expected=None):
-    """Exercise 2 (a): a tuple of ints; with ``expected`` (hidden), the right one."""
-    _shape_answer("shape_a", answer, expected)
+def shape_a(answer, expected=None, advice=""):
+    """Exercise 2 (a): a tuple of ints; with ``expected`` (hidden), the right one, else ``advice``."""
+    _shape_answer("shape_a", answer, expected, advice)
 
 
-def shape_b(answer, expected=None):
-    """Exercise 2 (b): a tuple of ints; with ``expected`` (hidden), the right one."""
-    _shape_answer("shape_b", answer, expected)
+def shape_b(answer, expected=None, advice=""):
+    """Exercise 2 (b): a tuple of ints; with ``expected`` (hidden), the right one, else ``advice``."""
+    _shape_answer("shape_b", answer, expected, advice)
 
 
-def shape_c(answer, expected=None):
-    """Exercise 2 (c): a tuple of ints; with ``expected`` (hidden), the right one."""
-    _shape_answer("shape_c", answer, expected)
+def shape_c(answer, expected=None, advice=""):
+    """Exercise 2 (c): a tuple of ints; with ``expected`` (hidden), the right one, else ``advice``."""
+    _shape_answer("shape_c", answer, expected, advice)
 
 
 # ---- Exercise 3: standardise ----------------------------------------------------------------------
