@@ -262,3 +262,49 @@ def test_release_shows_its_progress(course):
     assert "building the student bundle" in out
     code, out = run_cli("release", "--no-progress", "--no-bundle", "--course-root", str(course))
     assert code == 0 and "releasing" not in out and "released" in out
+
+
+def instructor_section():
+    text = (ROOT / "README.md").read_text()
+    return text[text.index("## For instructors"):]
+
+
+def test_every_option_the_instructor_guide_names_exists(capsys):
+    """Is every `--option` the README's instructor section names an option of a step (or of the quick start)?"""
+    import re
+    parser = cli.build_parser()
+    options = {o for sub in parser.step_parsers.values() for o in sub._option_string_actions}
+    named = set(re.findall(r"`[^`]*?(--[a-z][a-z-]*)", instructor_section()))
+    assert named, "the guide names no option"
+    assert named - options <= {"--allow-root"}, named - options  # --allow-root is Jupyter's, passed by start_course
+
+
+def test_the_quick_start_commands_in_the_readme_exist(monkeypatch):
+    """Is every `python3 quickstart.py ...` command of the README a real quick-start command, and the demo's hint the README's?"""
+    import quickstart
+    from autograder import demo
+    readme = (ROOT / "README.md").read_text()
+    commands = [line.split("#")[0].split() for line in readme.splitlines() if line.startswith("python3 quickstart.py")]
+    assert {c[2] for c in commands} == {"lab", "test", "formgrader"}
+    for command in commands:
+        assert f"python3 quickstart.py {command[2]}" in quickstart.__doc__
+    monkeypatch.chdir(ROOT)
+    hint = demo.formgrader_command(ROOT / "autograder" / "demo-work")
+    assert hint in readme.splitlines()
+
+
+def test_the_guides_examples_are_what_the_commands_say_and_read():
+    """Do the README's due.toml example, count sentence and time-source words match what grade, collect and late.py use?"""
+    from autograder import late
+    guide = instructor_section()
+    example = guide[guide.index("Due dates are set per unit"):].split("```")[1]
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "autograder").mkdir()
+        (Path(folder) / late.DUE_FILE).write_text(example)
+        dates = late.due_dates(folder, units=["00_welcome", "01_neuron"])
+    assert set(dates) == {"00_welcome", "01_neuron"}
+    assert f"`{late.DUE_FILE.as_posix()}`" in guide
+    made = [results.Result(student="a", unit="u", status="graded"), results.Result(student="b", unit="u", status="invalid")]
+    assert f'("{cli.grade_counts(made)[0]}"' in " ".join(guide.split())
+    assert f'("{late.TIME_SOURCES[late.FILE_TIME]}")' in " ".join(guide.split())
