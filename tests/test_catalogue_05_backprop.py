@@ -72,6 +72,11 @@ def local_with_numpy(a, b, c):
     return dict(zip(["dd_db", "de_da", "de_dd", "dL_de", "dL_dc"], values))
 
 
+def local_with_ints(a, b, c):
+    e = a + 2 * b
+    return {"dL_dc": e, "dL_de": c, "de_dd": 1, "de_da": 1, "dd_db": 2}
+
+
 def gradients_inline(a, b, c):
     return float(c), float(2 * c), float(a + 2 * b)
 
@@ -85,9 +90,11 @@ def gradients_with_nnlib_graph(a, b, c):
 
 
 @pytest.mark.parametrize("overrides", [{"local_derivatives": local_with_numpy},
+                                       {"local_derivatives": local_with_ints},
                                        {"graph_gradients": gradients_inline},
                                        {"graph_gradients": gradients_with_nnlib_graph}],
-                         ids=["local-numpy-values", "gradients-inline", "gradients-value-graph"])
+                         ids=["local-numpy-values", "local-ints-other-order", "gradients-inline",
+                              "gradients-value-graph"])
 def test_other_right_graph_answers_earn_full_marks(overrides):
     """Do right graph answers written another way pass every grade cell?"""
     UNIT.assert_accepted(overrides, grade_ids=GRAPH_CELLS)
@@ -839,9 +846,51 @@ def numbers_003_as_lists():
     return {"loss": [UNIT_NAMESPACE["cost"](*case)], "grad_w1_21": dWs[0][1:2, 0:1]}
 
 
+def numbers_000_from_train_step_only():
+    case = unit05.network_case(unit05.LECTURE_000)
+    new_Ws, new_bs = UNIT_NAMESPACE["train_step"](*case, 0.1)
+    deltas = [(b - nb) / 0.1 for b, nb in zip(case[3], new_bs)]   # zero biases: b - lr * delta
+    X, Ws = case[0], case[2]
+    hidden = np.maximum(X @ Ws[0].T, 0)
+    return {"output": float(np.maximum(hidden @ Ws[1].T, 0)[0, 0]),
+            "deltas": tuple(float(v) for v in np.concatenate(deltas)), "new_Ws": list(new_Ws)}
+
+
+def numbers_002_from_backprop():
+    case = unit05.network_case(unit05.LECTURE_002)
+    dWs, _ = UNIT_NAMESPACE["backprop"](*case)
+    W1, W2 = case[2]
+    grads = {"w1": dWs[0][0, 0], "w2": dWs[0][1, 0], "w6": dWs[0][2, 1], "w7": dWs[1][0, 0],
+             "w8": dWs[1][0, 1], "w9": dWs[1][0, 2]}
+    old = {"w1": W1[0, 0], "w2": W1[1, 0], "w6": W1[2, 1], "w7": W2[0, 0], "w8": W2[0, 1], "w9": W2[0, 2]}
+    numbers = {f"new_{k}": old[k] - 0.1 * grads[k] for k in old}
+    numbers.update(grad_w7=grads["w7"], grad_w1=grads["w1"])
+    return numbers
+
+
+def numbers_002_from_train_step():
+    case = unit05.network_case(unit05.LECTURE_002)
+    (W1, W2), _ = UNIT_NAMESPACE["train_step"](*case, 0.1)
+    return {"grad_w7": (case[2][1][0, 0] - W2[0, 0]) / 0.1, "new_w7": W2[0, 0],
+            "grad_w1": UNIT_NAMESPACE["backprop"](*case)[0][0][0, 0], "new_w1": W1[0, 0],
+            "new_w2": W1[1, 0], "new_w6": W1[2, 1], "new_w8": W2[0, 1], "new_w9": W2[0, 2]}
+
+
+def numbers_003_via_softmax():
+    case = unit05.network_case(unit05.LECTURE_003)
+    X, Y, Ws = case[0], case[1], case[2]
+    y_hat = activations.softmax(np.maximum(X @ Ws[0].T, 0) @ Ws[1].T)
+    return {"loss": float(-np.log(y_hat[0, 1])), "grad_w1_21": UNIT_NAMESPACE["backprop"](*case)[0][0][1, 0]}
+
+
 @pytest.mark.parametrize("name, right", [("lecture_000_numbers", numbers_000_by_hand_formulas),
-                                         ("lecture_003_numbers", numbers_003_as_lists)],
-                         ids=["000-written-out", "003-one-element-arrays"])
+                                         ("lecture_000_numbers", numbers_000_from_train_step_only),
+                                         ("lecture_002_numbers", numbers_002_from_backprop),
+                                         ("lecture_002_numbers", numbers_002_from_train_step),
+                                         ("lecture_003_numbers", numbers_003_as_lists),
+                                         ("lecture_003_numbers", numbers_003_via_softmax)],
+                         ids=["000-written-out", "000-from-train-step", "002-from-backprop", "002-from-train-step",
+                              "003-one-element-arrays", "003-via-softmax"])
 def test_other_right_lecture_numbers_earn_full_marks(name, right):
     """Do the lecture numbers computed another way pass every grade cell?"""
     UNIT.assert_accepted({name: right}, grade_ids=LECTURE_CELLS)
