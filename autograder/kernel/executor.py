@@ -91,7 +91,6 @@ class SandboxedExecute(Execute):
         self.sandbox_request = sandbox_request
         self.after_cells = after_cells
         self.cpu_limit = float(self.timeout or 30)
-        self.timeout = int(self.cpu_limit * WALL_FACTOR)  # nbclient's own limit: the backstop
         self.state = Execution(notebook=None)
         self._output_used = 0
         self._cell_output = {}
@@ -125,6 +124,7 @@ class SandboxedExecute(Execute):
         """nbconvert's ExecutePreprocessor.preprocess, with the judge's turn before the kernel ends."""
         from nbclient import NotebookClient
         NotebookClient.__init__(self, nb, km)
+        self.timeout = int(self.cpu_limit * WALL_FACTOR)  # nbclient's own limit: the backstop
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         with self.setup_kernel():
@@ -146,6 +146,7 @@ class SandboxedExecute(Execute):
         if is_autograded(cell):
             cell.source = visible_part(original)
         done = threading.Event()
+        done.stopped_for_time = False
         watchdog = threading.Thread(target=self._watch_cpu, args=(cell, done), daemon=True)
         watchdog.start()
         try:
@@ -154,6 +155,10 @@ class SandboxedExecute(Execute):
             done.set()
             cell.source = original
         watchdog.join()
+        if done.stopped_for_time:
+            cell.outputs.append(error_output(
+                "CellTimeoutError", f"the cell used more than {self.cpu_limit:g} s of computing time "
+                                    "and was stopped"))
         self._after_timeout(cell)
         return cell, resources
 
@@ -168,6 +173,7 @@ class SandboxedExecute(Execute):
             if used is None:
                 return
             if used - start > self.cpu_limit:
+                done.stopped_for_time = True
                 self._note_timeout(cell)
                 self._signal(signal.SIGINT)
                 if not done.wait(GRACE):
@@ -182,7 +188,7 @@ class SandboxedExecute(Execute):
     def _after_timeout(self, cell):
         """A cell stopped by nbclient's wall-time backstop: kill the kernel (it may be stuck)."""
         timed_out = any(o.output_type == "error" and o.get("ename") == "CellTimeoutError"
-                        for o in cell.get("outputs", []))
+                        and not o.get("evalue") for o in cell.get("outputs", []))
         if timed_out:
             self._note_timeout(cell)
             self.kill_kernel(wall=True)
@@ -227,9 +233,9 @@ def execute(notebook, kernel_server, sandbox_request, config=None, notebook_time
         runner.preprocess(notebook, {"metadata": {"path": sandbox_request["scratch"]}})
     except DeadKernelError:
         state.died = not runner._killed.is_set()
-    except CellTimeoutError:  # output never finished arriving: stop the kernel
-        state.output_lost = True
-        runner.kill_kernel(wall=True)
+    except CellTimeoutError:  # output never finished arriving (unless we had killed the kernel)
+        state.output_lost = not runner._killed.is_set()
+        runner.kill_kernel()
     except Exception as error:  # the kernel could not start, or nbclient broke
         state.error = f"{type(error).__name__}: {error}"
     finally:

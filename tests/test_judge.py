@@ -1,0 +1,234 @@
+"""The judge and the plain-data channel to the kernel.
+
+Fast tests drive the real parts without a sandbox: the wire format, the submitted source compiled
+for the rule checks, and the judge talking to a real call server (the kernel's side, started here
+on a unix socket, with a namespace standing in for the kernel's). The slow test grades every real
+unit's solutions and untouched release through the whole engine.
+"""
+import inspect
+import io
+import os
+import shutil
+import socket
+import tempfile
+import types
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from autograder import assignments, grading, results
+from autograder.judge import advice
+from autograder.judge.judge import Judge
+from autograder.judge.remote import Kernel, KernelStopped, StudentError, StudentFunction, student_error
+from autograder.judge.source import SubmittedSource
+from autograder.kernel import calls, sandbox, wire
+from nnlib import activations, checks
+from tests.hostile import corpus
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+# ---- the wire format --------------------------------------------------------------------------
+
+def test_plain_values_keep_their_types():
+    """Do numbers, text, None, tuples, lists, dicts, arrays and numpy scalars come back as they went?"""
+    values = [1, 2.5, float("inf"), None, True, "text", (1, (2.0,)), [np.int64(3)], {"a": np.arange(3)},
+              np.array([[1.5, -2.0]]), np.float32(0.5), 1 + 2j]
+    tree, arrays = wire.encode(values, lambda v: pytest.fail(f"{v!r} is plain data"))
+    back = wire.decode(tree, arrays, None)
+    assert [type(v) for v in back] == [type(v) for v in values]
+    assert back[2] == float("inf") and back[6] == (1, (2.0,)) and back[10].dtype == np.float32
+    assert np.array_equal(back[8]["a"], np.arange(3)) and np.array_equal(back[9], values[9])
+
+
+def test_subclasses_and_array_likes_become_plain_data():
+    """Does a float subclass arrive as a float, and an object with __array__ as a plain array?"""
+    class Sneaky(float):
+        def __eq__(self, other):
+            return True
+
+    class ArrayLike:
+        def __array__(self, dtype=None, copy=None):
+            return np.ones(2)
+
+    tree, arrays = wire.encode([Sneaky(1.0), ArrayLike(), np.ma.masked_array([1.0])], None)
+    back = wire.decode(tree, arrays, None)
+    assert type(back[0]) is float and back[0] != 2.0
+    assert type(back[1]) is np.ndarray and type(back[2]) is np.ndarray
+
+
+def test_frames_never_carry_pickles_or_code():
+    """Is an array blob that needs pickle (an object array) refused, as are unknown tags and references
+    outside numpy, math and nnlib?"""
+    left, right = socket.socketpair()
+    with left, right:
+        buffer = io.BytesIO()
+        np.savez(buffer, a0=np.array([print], dtype=object), allow_pickle=True)
+        header = b'{"op": "value", "value": {"array": "a0"}}'
+        blob = buffer.getvalue()
+        left.sendall(len(header).to_bytes(8, "big") + len(blob).to_bytes(8, "big") + header + blob)
+        with pytest.raises(wire.WireError):
+            wire.receive(right)
+    for tree in ({"evil": 1}, {"ref": "os:system"}, {"ref": "builtins:eval"}, [1, 2]):
+        with pytest.raises(wire.WireError):
+            wire.decode(tree, {}, lambda tag, content: None)
+    assert wire.decode({"ref": "nnlib.activations:sigmoid"}, {}, None) is activations.sigmoid
+
+
+# ---- the submitted source, for the rule checks -----------------------------------------------
+
+def stand_in(cells, name):
+    """A StudentFunction for ``name`` built from ``cells``, attached to no kernel."""
+    kernel = Kernel("/nonexistent/socket", None, 1.0, lambda: None)
+    return StudentFunction(kernel, name, SubmittedSource(cells).function(name))
+
+
+def test_rules_read_the_submitted_source():
+    """Do check_no_loops and inspect.getsource see the student's def, compiled but never run?"""
+    looped = stand_in(["import numpy as np",
+                       "def f(x):\n    return sum(v for v in x)\n\nprint(undefined_name)"], "f")
+    assert "sum(v for v in x)" in inspect.getsource(looped)
+    with pytest.raises(checks.CheckFailed, match="loop"):
+        checks.check_no_loops(looped)
+    assert checks.check_no_loops(stand_in(["import numpy as np", "def f(x):\n    return np.sum(x)"], "f"))
+
+
+def test_own_code_rule_follows_imports_in_other_cells():
+    """Does check_own_code see nnlib reached through a renamed import made in another cell?"""
+    borrowed = stand_in(["from nnlib.activations import sigmoid as s", "def sig(z):\n    return s(z)"], "sig")
+    with pytest.raises(checks.CheckFailed, match="nnlib"):
+        checks.check_own_code(borrowed)
+    assert checks.check_own_code(stand_in(["import numpy as np", "def sig(z):\n    return 1 / (1 + np.exp(-z))"],
+                                          "sig"))
+
+
+def test_a_name_made_without_def_is_judged_on_all_the_cells():
+    """Is a function made by exec (no def to read) judged on everything the student wrote?"""
+    made = stand_in(["exec('def f(x):\\n    return x')\nfor i in range(3):\n    pass"], "f")
+    with pytest.raises(checks.CheckFailed, match="loop"):
+        checks.check_no_loops(made)
+
+
+def test_student_errors_keep_their_kind():
+    """Is an exception from the kernel re-made as a judge-side class that still is what it was?"""
+    stub = student_error("NotImplementedError", "NotImplementedError", "")
+    assert isinstance(stub, NotImplementedError) and isinstance(stub, StudentError)
+    custom = student_error("MyShapeError", "ValueError", "shapes (2,) and (3,)")
+    assert type(custom).__name__ == "MyShapeError" and isinstance(custom, ValueError)
+    with pytest.raises(checks.CheckFailed, match="not written yet"):
+        checks.call(lambda: (_ for _ in ()).throw(stub))
+    assert "shape" in advice.message(custom).lower() and advice.message(custom).startswith("shapes (2,)")
+
+
+# ---- the judge against a real call server ------------------------------------------------------
+
+STUDENT = '''
+import numpy as np
+
+def scale(x, f):
+    return f(x) * 2.0
+
+def shuffle_in_place(x):
+    x[::-1] = x.copy()
+    return x.sum()
+
+def batches(x):
+    for start in range(0, len(x), 2):
+        yield x[start:start + 2]
+
+def stub(x):
+    raise NotImplementedError()
+
+answer = (4, 5)
+'''
+
+
+@pytest.fixture()
+def kernel():
+    """A call server on a unix socket over a namespace where the student's cells ran."""
+    folder = tempfile.mkdtemp()
+    namespace = {}
+    exec(compile(STUDENT, "<student>", "exec"), namespace)
+    calls.start(folder, types.SimpleNamespace(user_ns=namespace))
+    client = Kernel(os.path.join(folder, calls.SOCKET_NAME), None, 10.0, lambda: None)
+    yield client
+    client.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_calls_carry_data_callbacks_and_in_place_changes(kernel):
+    """Does a call pass a test's lambda as a call-back, and bring back the result and changed inputs?"""
+    source = SubmittedSource([STUDENT])
+    scale = StudentFunction(kernel, "scale", source.function("scale"))
+    assert np.allclose(scale(np.array([1.0, 2.0]), lambda z: z + 1.0), [4.0, 6.0])
+    assert np.allclose(scale(np.array([0.0]), activations.sigmoid), [1.0])  # an nnlib function by reference
+    shuffle = StudentFunction(kernel, "shuffle_in_place", source.function("shuffle_in_place"))
+    given = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(checks.CheckFailed, match="in place"):
+        checks.check_function(shuffle, lambda x: x.sum(), [(given,)])
+    batches = StudentFunction(kernel, "batches", source.function("batches"))
+    assert [b.tolist() for b in batches(np.arange(5.0))] == [[0.0, 1.0], [2.0, 3.0], [4.0]]
+
+
+def test_judge_decides_visible_and_hidden_failures(kernel):
+    """Does the judge pass, fail and place failures (visible or hidden part) from the kernel's answers?"""
+    cells = [
+        ("passes", 'check_close(scale(1.0, np.exp), 2 * np.e, "scale")\nprint("fine")'),
+        ("stub_visible", 'check_close(stub(1.0), 1.0, "stub")'),
+        ("hidden_fails", 'check_close(scale(1.0, np.exp), 2 * np.e, "scale")\n### BEGIN HIDDEN TESTS\n'
+                         'check_close(scale(np.array([2.0]), np.exp), 0.0, "scale", reveal=False)\n'
+                         '### END HIDDEN TESTS'),
+        ("data", 'assert answer == (4, 5) and isinstance(answer, tuple), "answer"'),
+    ]
+    judge = Judge("import numpy as np\nfrom nnlib.checks import check_close", ["scale", "stub", "answer"], cells)
+    verdicts = {v.grade_id: v for v in judge.judge(kernel, [STUDENT])}
+    assert verdicts["passes"].passed and verdicts["passes"].printed == "fine\n"
+    assert verdicts["stub_visible"].part == "visible" and verdicts["stub_visible"].ename == "NotImplementedError"
+    assert "not written yet" in verdicts["stub_visible"].message
+    assert verdicts["hidden_fails"].part == "hidden" and verdicts["hidden_fails"].ename == "CheckFailed"
+    assert verdicts["data"].passed
+
+
+def test_a_stopped_kernel_fails_every_check_as_not_run():
+    """When the kernel cannot be reached, is every check failed as not run (never passed)?"""
+    kernel = Kernel("/nonexistent/socket", None, 1.0, lambda: None)
+    judge = Judge("import numpy as np", ["f"], [("t", "assert True")])
+    [verdict] = judge.judge(kernel, [])
+    assert not verdict.passed and verdict.ename == "NotRun"
+    with pytest.raises(KernelStopped):
+        kernel.get("f")
+
+
+# ---- every real unit through the whole engine -----------------------------------------------
+
+UNITS = [u for u in assignments.units(REPO) if (REPO / "course" / u / f"{u}.ipynb").is_file()]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sandbox.isolation_mode() == "none", reason="no sandbox possible on this machine")
+@pytest.mark.parametrize("unit", UNITS)
+def test_real_unit_solutions_full_marks_release_zero(tmp_path, unit):
+    """Through the judge, do a unit's solutions score full marks and its untouched release 0?"""
+    root = tmp_path / "course"
+    root.mkdir()
+    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
+    shutil.copytree(REPO / "solutions" / unit, root / "solutions" / unit)
+    shutil.copytree(REPO / "course" / unit, root / "course" / unit)
+    release = nbformat.read(root / "course" / unit / f"{unit}.ipynb", as_version=4)
+    source = nbformat.read(root / "solutions" / unit / f"{unit}.ipynb", as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    for student, nb in (("solved", corpus.answer(release, answers)), ("untouched", release)):
+        folder = root / "autograder" / "submitted" / student / unit
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{unit}.ipynb")
+    graded = {r.student: r for r in grading.grade_all(course_root=root, workers=2, progress=False)}
+    solved, untouched = graded["solved"], graded["untouched"]
+    assert solved.status == results.GRADED, solved.reason
+    assert solved.score == pytest.approx(solved.max_score) and solved.max_score > 0, \
+        [(c.grade_id, c.message) for c in solved.checks if not c.passed]
+    assert untouched.status == results.GRADED, untouched.reason
+    assert untouched.score == 0.0, [c.grade_id for c in untouched.checks if c.passed]
+    assert all(c.part in ("visible", "hidden") for c in untouched.checks)
