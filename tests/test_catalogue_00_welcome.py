@@ -272,5 +272,5 @@ def test_untouched_stubs_are_only_told_they_are_not_written():
         with pytest.raises(AssertionError) as failure:
             check(answer)
         message = str(failure.value)
-        assert "not written yet" in message
+        assert message.startswith("Exercise ") and "not written yet" in message, message
         assert "np." not in message and "axis" not in message, message

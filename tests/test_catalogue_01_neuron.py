@@ -615,5 +615,5 @@ def test_untouched_stubs_are_only_told_they_are_not_written():
         with pytest.raises(AssertionError) as failure:
             check(namespace[name])
         message = str(failure.value)
-        assert "not written yet" in message, message
+        assert message.startswith("Exercise ") and "not written yet" in message, message
         assert "=" not in message.split("not written yet")[1] and "@" not in message, message
