@@ -845,3 +845,14 @@ def test_hidden_values_never_appear_in_messages():
     assert "got" in message  # the visible case fails first and shows its numbers...
     hidden_only = UNIT.run(["test_gradient_descent_values"], {"gradient_descent": gd_ascent})
     assert "uphill" in hidden_only["test_gradient_descent_values"].message
+
+
+@pytest.mark.parametrize("overrides", [
+    {"mse": mse_axis0}, {"mae_grad": mae_grad_divides_by_abs}, {"binary_cross_entropy": bce_unclipped},
+    {"cross_entropy_grad": ce_grad_unclipped}, {"softmax_cross_entropy": sce_global_max},
+    {"gradient_descent": gd_aliased}, {"minibatches": mb_shuffled_apart},
+], ids=["mse", "mae-grad", "bce-extremes", "ce-grad-extremes", "sce", "descent", "minibatches"])
+def test_failure_messages_are_one_line(overrides):
+    """Is every failure message one line, as Validate and the feedback page show it?"""
+    for outcome in UNIT.run(overrides=overrides).values():
+        assert "\n" not in outcome.message.strip(), outcome.message

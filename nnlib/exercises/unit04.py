@@ -109,6 +109,11 @@ def _values(fn, reference, cases, name, mistakes=(), hint="", reveal=True):
     compare(fn, reference, cases, name, mistakes=mistakes, hint=hint, reveal=reveal)
 
 
+def _one_line(array):
+    """A small array as text on one line (messages are read as one line in Validate)."""
+    return " ".join(np.array2string(np.asarray(array), separator=", ", max_line_width=10_000).split())
+
+
 def _arrays(*values):
     return tuple(np.array(v, dtype=float) for v in values)
 
@@ -377,7 +382,7 @@ def _extremes(fn, reference, cases, name, reveal):
         fail(f"{name} is not a function: did you overwrite it with a value?")
     _own_code(fn, name)
     for args in cases:
-        where = "for predictions of exactly 0 and 1" + (f": {', '.join(np.array2string(a, separator=', ') for a in args)}" if reveal else "")
+        where = "for predictions of exactly 0 and 1" + (f": {', '.join(_one_line(a) for a in args)}" if reveal else "")
         with np.errstate(all="ignore"):
             result = call(fn, *[a.copy() for a in args], name=name, where=where)
         expected = np.asarray(reference(*args), dtype=float)
@@ -578,7 +583,7 @@ def _descent_run(fn, args, reveal):
     grad, w0, rate, steps = args
     start = np.array(w0, dtype=float)
     given = np.array(w0, dtype=float) if isinstance(w0, np.ndarray) else w0
-    where = (f"for start {describe_number(w0) if np.ndim(w0) == 0 else np.array2string(start, separator=', ')}, "
+    where = (f"for start {describe_number(w0) if np.ndim(w0) == 0 else _one_line(start)}, "
              f"learning rate {rate}, {steps} steps" if reveal
              else f"for a start of shape {np.shape(w0)} and {steps} steps")
     with np.errstate(over="ignore", invalid="ignore"):
@@ -677,7 +682,8 @@ def minibatch_data(n, n_features=2, one_hot_classes=None, seed=0):
     return X, y
 
 
-MINIBATCH_CASES = [minibatch_data(10) + (4, 0), minibatch_data(6, 3) + (2, 1)]
+# 10 samples in batches of 4 (a smaller last batch), and one-hot targets of shape (n, K).
+MINIBATCH_CASES = [minibatch_data(10) + (4, 0), minibatch_data(9, 3, one_hot_classes=3) + (2, 1)]
 
 
 def _epoch(fn, X, y, batch_size, seed, reveal):
