@@ -1,0 +1,133 @@
+"""Does every released unit work in JupyterLab as a student meets it, explorers included?
+
+For each unit of course/ the test opens the untouched notebook in JupyterLab in headless Chromium,
+runs every cell (Run All, as unit 00 tells students to do), and then looks at it as a person would:
+every explorer the notebook builds is shown as a live widget (no "Error displaying widget"), and
+moving a control of each one redraws its picture in the kernel.
+"""
+import json
+import re
+import shutil
+import sys
+
+import pytest
+
+import quickstart
+from tests.browser import chromium_page, jupyter_lab, require_browser
+from tests.notebook_harness import COURSE, load, nbgrader_meta, source
+
+pytestmark = pytest.mark.browser
+
+UNITS = sorted(p.name for p in COURSE.iterdir() if p.is_dir() and (p / f"{p.name}.ipynb").is_file())
+# A cell that builds an explorer calls one of nnlib.widgets' *_explorer or *_dashboard functions.
+EXPLORER_CALL = re.compile(r"\b\w+_(explorer|dashboard)\(")
+# A cell's own output that holds a widget view (not the outputs nested inside an explorer).
+WIDGET_OUTPUT = ".jp-Cell-outputArea > .jp-OutputArea-child > .jp-OutputArea-output:has(> .jupyter-widgets)"
+CONTROL = ".widget-slider, .widget-dropdown select, .widget-toggle-buttons button, .widget-button"
+
+
+def explorer_cells(unit):
+    """How many code cells of the released notebook build an explorer (not counting graded cells)."""
+    cells = load(unit, COURSE)["cells"]
+    return sum(1 for c in cells if c["cell_type"] == "code" and not nbgrader_meta(c)
+               and EXPLORER_CALL.search(source(c)))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    require_browser()
+    tmp_path = tmp_path_factory.mktemp("lab-units")
+    # A copy of the course, so that nothing the browser does (checkpoints, saves) touches course/.
+    root = tmp_path / "repo"
+    shutil.copytree(COURSE, root / "course")
+    shutil.copy(quickstart.ROOT / "nbgrader_config.py", root)
+    (root / "autograder").mkdir()
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={root}",
+               "--LabApp.expose_app_in_browser=True"]
+    with jupyter_lab(command, cwd=root, tmp_path=tmp_path, env=quickstart.venv_env()) as server:
+        yield server
+
+
+def run_all_cells(page, timeout_ms=240_000):
+    """Run every cell of the open notebook and wait until the kernel has worked through all of them."""
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session"
+                           " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel",
+                           timeout=120_000)
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # Wait until the kernel is idle with no cell queued ("[*]") and at least one cell run. A cell
+    # that fails stops Run All unless it is tagged raises-exception; the test then sees what is missing.
+    page.wait_for_function(
+        """() => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            return panel.sessionContext.session.kernel.status === 'idle'
+                && prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
+                && !prompts.some(p => p.textContent.includes('*'));
+        }""", timeout=timeout_ms, polling=500)
+    page.wait_for_timeout(1500)  # a last queued cell may not have started yet; look again after a pause
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
+        ".some(p => p.textContent.includes('*'))", timeout=timeout_ms, polling=500)
+
+
+def picture_of(widget):
+    """The data URL of the first picture inside a widget output ('' when it shows none)."""
+    image = widget.locator("img").first
+    return image.get_attribute("src") if image.count() else ""
+
+
+def move_a_control(page, widget):
+    """Change the first control of an explorer the way a student would: keyboard on a slider, a new choice."""
+    slider = widget.locator(".widget-slider .noUi-handle").first
+    if slider.count():
+        slider.scroll_into_view_if_needed()
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        return "slider"
+    select = widget.locator(".widget-dropdown select").first
+    if select.count():
+        options = select.locator("option").all_inner_texts()
+        current = select.input_value()
+        choice = next(o for o in options if o != current)
+        select.select_option(label=choice)
+        return "dropdown"
+    button = widget.locator(".widget-toggle-buttons button:not(.mod-active), .widget-button").first
+    button.scroll_into_view_if_needed()
+    button.click()
+    return "button"
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_unit_runs_in_lab_and_every_explorer_is_live(unit, lab, tmp_path):
+    """Does Run All show every explorer of the untouched unit live, and does each redraw when a control moves?"""
+    base_url, token, log_path = lab
+    expected = explorer_cells(unit)
+    with chromium_page() as page:
+        # A workspace of its own, so that only this unit is open and it is the current notebook.
+        page.goto(f"{base_url}/lab/workspaces/{unit}/tree/course/{unit}/{unit}.ipynb?token={token}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", state="attached", timeout=120_000)
+        run_all_cells(page)
+        widgets = page.locator(WIDGET_OUTPUT)
+        page.wait_for_timeout(1000)  # let the widget views attach to their models
+        page.screenshot(path=str(tmp_path / f"{unit}.png"), full_page=True)
+        text = page.locator(".jp-NotebookPanel").inner_text()
+        assert "Error displaying widget" not in text, f"{unit}: a widget failed to display"
+        shown = widgets.count()
+        assert shown >= expected, (
+            f"{unit}: {expected} cell(s) build an explorer but only {shown} widget(s) are shown after Run All"
+            f" (does a failing test cell stop the run?)\nserver log:\n{log_path.read_text()[-1500:]}")
+        assert expected > 0, f"{unit} builds no explorer"
+        for index in range(shown):
+            widget = widgets.nth(index)
+            if not widget.locator(CONTROL).count():
+                continue  # a widget without controls (a progress bar, say) has nothing to move
+            before = picture_of(widget)
+            how = move_a_control(page, widget)
+            page.wait_for_function(
+                "([el, before]) => { const img = el.querySelector('img');"
+                " return img && img.getAttribute('src') !== before; }",
+                arg=[widget.element_handle(), before], timeout=60_000)
+            assert picture_of(widget) != before, f"{unit}: explorer {index} did not redraw after its {how} moved"
