@@ -274,3 +274,27 @@ def test_untouched_stubs_are_only_told_they_are_not_written():
         message = str(failure.value)
         assert message.startswith("Exercise ") and "not written yet" in message, message
         assert "np." not in message and "axis" not in message, message
+
+
+def test_the_standardise_demo_waits_for_a_broken_exercise():
+    """Does the demo under exercise 3 say to finish it, for any error (not only NotImplementedError)?"""
+    import contextlib
+    import io
+
+    cell = next(c for c in UNIT.cells if c["cell_type"] == "code" and "same as the loop" in source(c))
+    namespace = UNIT.namespace({"standardise": lambda X: X.mean(axis=1) - X})
+    exec(compile(notebook_cell_defining("standardise_loop"), "<loop>", "exec"), namespace)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(source(cell), "<demo>", "exec"), namespace)
+    assert "Finish exercise 3" in printed.getvalue()
+
+
+def test_only_the_setup_cell_imports():
+    """Does the setup cell import every name the later cells use (no cell after it imports anything)?"""
+    import re
+
+    later = [c for c in UNIT.cells if c["cell_type"] == "code"
+             and c.get("metadata", {}).get("nbgrader", {}).get("grade_id") != "setup"]
+    imports = [line for c in later for line in source(c).splitlines() if re.match(r"\s*(import|from)\s", line)]
+    assert imports == []

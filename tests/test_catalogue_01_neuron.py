@@ -617,3 +617,43 @@ def test_untouched_stubs_are_only_told_they_are_not_written():
         message = str(failure.value)
         assert message.startswith("Exercise ") and "not written yet" in message, message
         assert "=" not in message.split("not written yet")[1] and "@" not in message, message
+
+
+def demo_output(needle, overrides):
+    """What the (non-graded) demo cell containing ``needle`` prints, with the model answers plus ``overrides``."""
+    import contextlib
+    import io
+
+    from tests.notebook_harness import source as cell_source
+
+    cell = next(c for c in UNIT.cells if c["cell_type"] == "code" and needle in cell_source(c))
+    namespace = UNIT.namespace(overrides)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(cell_source(cell), "<demo>", "exec"), namespace)
+    return printed.getvalue()
+
+
+def broken(*args, **kwargs):
+    raise ValueError("operands could not be broadcast together")
+
+
+@pytest.mark.parametrize("needle, overrides, message", [
+    ("your sigmoid and sigmoid_grad", {"sigmoid": broken, "sigmoid_grad": broken}, "Finish exercise 3"),
+    ("rounded as on the slide", {"z_example": None, "y_example": None}, "Finish exercise 4"),
+    ("two linear layers == one layer", {"collapse_linear": broken}, "Finish exercise 9"),
+], ids=["sigmoid-plot", "example-print", "collapse-check"])
+def test_demo_cells_wait_for_a_broken_exercise(needle, overrides, message):
+    """Does a demo cell that uses a student's answer say which exercise to finish, for any error?"""
+    assert message in demo_output(needle, overrides)
+
+
+def test_only_the_setup_cell_imports():
+    """Does the setup cell import every name the later cells use (no cell after it imports anything)?"""
+    import re
+
+    from tests.notebook_harness import nbgrader_meta, source as cell_source
+
+    later = [c for c in UNIT.cells if c["cell_type"] == "code" and nbgrader_meta(c).get("grade_id") != "setup"]
+    imports = [line for c in later for line in cell_source(c).splitlines() if re.match(r"\s*(import|from)\s", line)]
+    assert imports == []
