@@ -78,6 +78,19 @@ def test_unit_has_the_parts_every_unit_needs(unit):
     assert not any(c.get("outputs") for c in code), "solutions notebooks are saved without outputs"
 
 
+@pytest.mark.parametrize("unit", UNITS)
+def test_run_all_goes_past_failing_test_cells(unit):
+    """Is every test cell tagged raises-exception, so that Run All on an untouched unit reaches every explorer?
+
+    JupyterLab stops Run All at the first cell that raises unless the cell carries this tag; an
+    untouched unit's test cells all raise (the stubs are not written yet).
+    """
+    untagged = [nbgrader_meta(c)["grade_id"] for c in load(unit)["cells"]
+                if c["cell_type"] == "code" and nbgrader_meta(c).get("grade")
+                and "raises-exception" not in c.get("metadata", {}).get("tags", [])]
+    assert untagged == [], f"{unit}: test cells without the raises-exception tag: {untagged}"
+
+
 def files(folder):
     """The files of a folder that git keeps (Jupyter's checkpoints are ignored)."""
     return sorted(p.relative_to(folder) for p in folder.rglob("*")
