@@ -323,13 +323,8 @@ def example_001(z_example, y_example, weighted_sum, neuron_output, sigmoid):
             _first_fix(neuron_output, lambda fn: neuron_output_piece(fn), "exercise 2 (neuron_output)")
             check_close(y_example, EXAMPLE_Y, "y_example",
                         hint="Use neuron_output with your sigmoid as the activation.")
-    print(f"✓ the lecture's example: z = {float(np.squeeze(z_example)):.2f}, y = {float(np.squeeze(y_example)):.6f}")
-
-
-def example_001_is_a_number(y_example):
-    """Exercise 4 (hidden): one sample gives one number, not an array with an axis."""
-    with exercise("Exercise 4"):
         check_shape(y_example, (), "y_example", hint="A single sample gives a single number, not an array with an axis.")
+    print(f"✓ the lecture's example: z = {float(np.squeeze(z_example)):.2f}, y = {float(np.squeeze(y_example)):.6f}")
 
 
 def as_number(value):
