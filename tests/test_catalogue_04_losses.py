@@ -8,6 +8,7 @@ another way must pass every grade cell. Rule breakers lose exactly the rule's ce
 import numpy as np
 import pytest
 
+from nnlib.widgets import descent
 from tests.notebook_harness import Unit, VisibleTests
 
 UNIT = Unit("04_losses")
@@ -721,6 +722,30 @@ def gd_recursive(grad, w0, learning_rate, n_steps):
         return start[None]
     rest = gd_recursive(grad, start - learning_rate * grad(start), learning_rate, n_steps - 1)
     return np.concatenate([start[None], rest])
+
+
+def gd_from_the_library(grad, w0, learning_rate, n_steps):
+    return descent.descend(grad, w0, learning_rate, n_steps)
+
+
+def gd_returns_a_list(grad, w0, learning_rate, n_steps):
+    path = [np.array(w0, dtype=float)]
+    for _ in range(n_steps):
+        path.append(path[-1] - learning_rate * grad(path[-1]))
+    return path
+
+
+def test_gradient_descent_from_the_course_library_earns_nothing():
+    """Does a loop that calls nnlib's reference lose both descent cells (own-code rule)?"""
+    assert failed_cells({"gradient_descent": gd_from_the_library}, DESCENT_CELLS) == sorted(DESCENT_CELLS)
+    UNIT.assert_caught({"gradient_descent": gd_from_the_library}, grade_ids=DESCENT_CELLS,
+                       message_contains="write it yourself")
+
+
+def test_a_path_returned_as_a_list_is_told_to_return_an_array():
+    """Does a right path returned as a Python list keep the values point and lose the path point?"""
+    assert failed_cells({"gradient_descent": gd_returns_a_list}, DESCENT_CELLS) == ["test_gradient_descent_path"]
+    UNIT.assert_caught({"gradient_descent": gd_returns_a_list}, grade_ids=DESCENT_CELLS, message_contains="np.array(path)")
 
 
 @pytest.mark.parametrize("right", [gd_preallocated, gd_while_copy, gd_recursive],

@@ -25,7 +25,7 @@ import inspect
 
 import numpy as np
 
-from nnlib import losses, train
+from nnlib import losses
 from nnlib.checks import as_array, call, check_close, check_function, check_no_loops, check_own_code, fail
 from nnlib.exercises.unit02 import compare, exercise, require_written
 from nnlib.tolerance import close
@@ -217,6 +217,7 @@ def loss_shapes(squared_error_fn, mse_fn, mae_fn, cases=None, reveal=True):
              (mae_fn, "mae", losses.mae))
     for fn, name, reference in pairs:
         require_written(fn, SHAPE_CASES[0][:1] * 2, name)
+        _own_code(fn, name)
         for y_hat, y in cases or SHAPE_CASES:
             where = f"for y_hat of shape {y_hat.shape} and y of shape {y.shape}"
             try:
@@ -247,7 +248,8 @@ def loss_shapes(squared_error_fn, mse_fn, mae_fn, cases=None, reveal=True):
     _passed("the losses refuse (n, 1) against (n,) instead of broadcasting to (n, n)", reveal)
 
 
-def describe_number(value):
+def _number(value):
+    """A returned number as short text (or the shape of an array)."""
     try:
         return f"{float(np.asarray(value, dtype=float)):.6g}"
     except (TypeError, ValueError):
@@ -579,11 +581,18 @@ DESCENT_CASES = [(descent.parabola_grad, 0.0, 0.25, 4),
                  (descent.parabola_grad, 0.0, 1.25, 6)]
 
 
+def _descent_rules(fn):
+    if not callable(fn):
+        fail("gradient_descent is not a function: did you overwrite it with a value?")
+    require_written(fn, DESCENT_CASES[0], "gradient_descent")
+    _own_code(fn, "gradient_descent")
+
+
 def _descent_run(fn, args, reveal):
     grad, w0, rate, steps = args
     start = np.array(w0, dtype=float)
     given = np.array(w0, dtype=float) if isinstance(w0, np.ndarray) else w0
-    where = (f"for start {describe_number(w0) if np.ndim(w0) == 0 else _one_line(start)}, "
+    where = (f"for start {_number(w0) if np.ndim(w0) == 0 else _one_line(start)}, "
              f"learning rate {rate}, {steps} steps" if reveal
              else f"for a start of shape {np.shape(w0)} and {steps} steps")
     with np.errstate(over="ignore", invalid="ignore"):
@@ -609,8 +618,7 @@ def _end_point(path, expected):
 @exercise("Exercise 6 (gradient_descent)")
 def gradient_descent_values(fn, cases=None, reveal=True):
     """After n_steps updates w_{k+1} = w_k − η ∇L(w_k) the parameters are right (1-D, 2-D, diverging)."""
-    if not callable(fn):
-        fail("gradient_descent is not a function: did you overwrite it with a value?")
+    _descent_rules(fn)
     for args in cases or DESCENT_CASES:
         grad, w0, rate, steps = args
         path, expected, where, _ = _descent_run(fn, args, reveal)
@@ -634,10 +642,15 @@ def gradient_descent_values(fn, cases=None, reveal=True):
 @exercise("Exercise 6 (gradient_descent)")
 def gradient_descent_path(fn, cases=None, reveal=True):
     """The returned path is [w0, w1, ..., w_n]: shape (n_steps + 1,) + w0's shape, start first, w0 unchanged."""
-    if not callable(fn):
-        fail("gradient_descent is not a function: did you overwrite it with a value?")
+    _descent_rules(fn)
     for args in cases or DESCENT_CASES:
         grad, w0, rate, steps = args
+        with np.errstate(over="ignore", invalid="ignore"):
+            returned = call(fn, grad, np.array(w0, dtype=float) if isinstance(w0, np.ndarray) else w0, rate, steps,
+                            name="gradient_descent")
+        if isinstance(returned, (list, tuple)):
+            fail(f"gradient_descent returned a {type(returned).__name__}; its docstring promises a numpy array "
+                 "of shape (n_steps + 1,) + np.shape(w0): return np.array(path).")
         path, expected, where, changed = _descent_run(fn, args, reveal)
         if changed:
             fail(f"gradient_descent changed the caller's start w0 in place {where}: begin with a copy, "
@@ -782,6 +795,3 @@ _GRADED = {
     "cross_entropy": (4, cross_entropy), "cross_entropy_grad": (4, cross_entropy_grad),
     "softmax_cross_entropy": (5, softmax_cross_entropy), "softmax_cross_entropy_grad": (5, softmax_cross_entropy_grad),
 }
-
-# The reference for the mini-batch iterator, used in the notebook's demonstrations.
-reference_minibatches = train.minibatches
