@@ -15,7 +15,7 @@ Decisions these checks follow, as the notebook states them:
 """
 import numpy as np
 
-from nnlib.activations import get_activation
+from nnlib.activations import get_activation, softmax as reference_softmax
 from nnlib.checks import CheckFailed, check_close, check_own_code, check_shape, fail
 from nnlib.exercises.unit02 import _passed, compare, exercise, pieces_advice, require_tuple, require_written
 from nnlib.network import MLP
@@ -330,12 +330,6 @@ def forward_cache(forward, dense_forward, cases=None, reveal=True):
 
 # ---------------------------------------------------------------------------------- exercise 4
 
-def _reference_softmax(z):
-    z = np.asarray(z, dtype=float)
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
-
-
 def _float(z):
     return np.asarray(z, dtype=float)
 
@@ -377,7 +371,7 @@ STABILITY = "Large scores overflow np.exp: re-read 'Numerical stability: subtrac
 def _softmax(softmax, cases, reveal, hint, shape_hint=""):
     require_written(softmax, cases[0])
     check_own_code(softmax, forbidden=("nnlib", "activations."), name="softmax")
-    compare(softmax, _reference_softmax, cases, "softmax", mistakes=SOFTMAX_MISTAKES, hint=hint,
+    compare(softmax, reference_softmax, cases, "softmax", mistakes=SOFTMAX_MISTAKES, hint=hint,
             shape_hint=shape_hint, error_hint=ROWS, reveal=reveal)
 
 
