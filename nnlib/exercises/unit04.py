@@ -14,7 +14,15 @@ nnlib's (:mod:`nnlib.losses`):
 =============================  ================================================================
 
 Rules: every loss and gradient is the student's own numpy code (no nnlib) without Python loops;
-both rules follow the student's helper functions that a graded function calls.
+both rules follow the student's helper functions that a graded function calls. The own-code rule
+is checked in every cell of an exercise; the no-loops rule has a cell of its own, so a loop costs
+exactly that point.
+
+Failures are worded as in unit 02's module (whose :func:`compare`, :func:`exercise` and
+:func:`require_written` are used here): the exercise is named first, an untouched stub is told only
+that it is not written yet, a function that calls an earlier graded one is told to fix that one
+first, a recognised mistake gets its name and fix, and otherwise the message points to the section
+to re-read, with the numbers after the advice.
 
 Predictions of exactly 0 or 1 are clipped to ``[EPS, 1 - EPS]``. Where a student clips ``1 - p``
 instead of ``p`` the two roundings of ``1 - (1 - EPS)`` differ by about 1e-4 relative, so the
