@@ -11,6 +11,7 @@ import pytest
 from nnlib import activations
 from nnlib.exercises import unit05
 from tests.notebook_harness import Unit
+from tests.unit_checks import check_test_cells, run_all_released
 
 UNIT = Unit("05_backprop")
 
@@ -909,3 +910,29 @@ def test_untouched_stubs_are_told_they_are_not_written_yet():
     UNIT.assert_caught({"backprop": stub}, grade_ids=["test_backprop_lectures"], message_contains="not written yet")
     UNIT.assert_caught({"local_derivatives": stub}, grade_ids=["test_local_derivatives"],
                        message_contains="not written yet")
+
+
+# ---------------------------------------------------------------- the notebook as a whole
+def test_test_cells_are_one_call_per_check_and_use_only_setup_and_solution_names():
+    """Is each visible test cell a docstring and a call or two, using only names from the setup and solution cells?"""
+    check_test_cells("05_backprop")
+
+
+def test_failures_name_their_exercise_first():
+    """Does every failure message start with the exercise it is about (as in Validate's one-line summary)?"""
+    outcomes = UNIT.run(None, {"dense_backward": dense_db_mean, "train_step": train_uphill,
+                               "lecture_003_numbers": slide_003})
+    failed = {o.grade_id: o.message for o in outcomes.values() if not o.passed}
+    assert failed["test_dense_backward_db"].startswith("Exercise 3 (dense_backward): ")
+    assert failed["test_train_step"].startswith("Exercise 6 (train_step): ")
+    assert failed["test_lecture_003_numbers"].startswith("Exercise 7 (lecture_003_numbers): ")
+    assert failed["test_backprop_batches"].startswith("Exercise 4b (backprop): ")
+
+
+@pytest.mark.slow
+def test_run_all_on_the_untouched_notebook_goes_through(monkeypatch):
+    """Does Run All (errors stop it, except in cells tagged raises-exception) reach the end of the untouched
+    notebook, with the figures and the explorer shown and every demo cell asking to finish its exercise?"""
+    outputs = run_all_released("05_backprop", monkeypatch)
+    assert outputs["explorer"] >= 1 and outputs["figures"] >= 3, outputs
+    assert outputs["finish"] >= 3, outputs

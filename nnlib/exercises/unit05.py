@@ -16,9 +16,12 @@ Conventions of the unit (the docstrings in the notebook state them too)
   So :math:`\partial C/\partial Z^l` already holds the 1/m, and
   :math:`\partial C/\partial W^l = (\delta^l)^\top A^{l-1}`, :math:`\partial C/\partial b^l = \sum_i \delta^l_i`.
 """
+import contextlib
 import copy
 import dis
+import functools
 import inspect
+import io
 import warnings
 
 import numpy as np
@@ -230,6 +233,27 @@ def _own_code_everywhere(fn, forbidden, seen=None):
         _own_code_everywhere(helper, forbidden, seen)
 
 
+def _exercise(label):
+    """Decorator for a public check: its failures name the exercise first ("Exercise 3 (dense_backward): ...")."""
+    def wrap(check):
+        @functools.wraps(check)
+        def checked(*args, **kwargs):
+            try:
+                return check(*args, **kwargs)
+            except CheckFailed as failure:
+                message = str(failure)
+                fail(message if message.startswith("Exercise") else f"{label}: {message}")
+        return checked
+    return wrap
+
+
+def _passed(message, reveal=True):
+    """The line a visible check prints when it passes (hidden checks stay silent)."""
+    if reveal:
+        print(f"✓ {message}")
+    return True
+
+
 def _quietly(fn, *args):
     """``fn(*args)`` with Python warnings silenced: a right answer that makes numpy warn must not print to
     stderr, which Validate would count as a failure."""
@@ -306,7 +330,8 @@ def _check_cases(fn, reference, cases, name, mistakes=(), hint="", reveal=True, 
 def _passes(check, *args, **kwargs):
     """True when ``check(*args)`` raises no CheckFailed (used to test earlier exercises quietly)."""
     try:
-        check(*args, **kwargs)
+        with contextlib.redirect_stdout(io.StringIO()):
+            check(*args, **kwargs)
     except (CheckFailed, Exception):
         return False
     return True
@@ -324,6 +349,7 @@ LOCAL_ADVICE = {
 }
 
 
+@_exercise("Exercise 1a (local_derivatives)")
 def local_derivatives(fn, cases=None, reveal=True):
     """Exercise 1a: the five local derivatives of d = 2b, e = a + d, L = c·e as a dict."""
     for a, b, c in cases or GRAPH_CASES:
@@ -342,7 +368,7 @@ def local_derivatives(fn, cases=None, reveal=True):
             if not close(value, expected[key]):
                 shown = f" (got {describe(value, reveal)})" if reveal else ""
                 fail(f"local_derivatives()[{key!r}] is not right {where}{shown}. {LOCAL_ADVICE[key]}")
-    return True
+    return _passed("local_derivatives: right", reveal)
 
 
 GRADIENT_MISTAKES = [
@@ -356,6 +382,7 @@ GRADIENT_MISTAKES = [
 ]
 
 
+@_exercise("Exercise 1b (graph_gradients)")
 def graph_gradients(fn, local_fn=None, cases=None, reveal=True):
     """Exercise 1b: (dL/da, dL/db, dL/dc) by the chain rule."""
     for a, b, c in cases or GRAPH_CASES:
@@ -376,7 +403,7 @@ def graph_gradients(fn, local_fn=None, cases=None, reveal=True):
         fail(f"graph_gradients is not right {where}: {', '.join(names)} wrong"
              + (f" (got {describe(got)}, expected {describe(expected)})" if reveal else "")
              + ". Multiply the local derivatives along each path from L back to the input.")
-    return True
+    return _passed("graph_gradients: right", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 2: activations
@@ -445,6 +472,7 @@ ACTIVATION_CASES = {
 }
 
 
+@_exercise("Exercise 2 (activation_backward)")
 def activation_backward(fn, names, cases=None, reveal=True):
     """Exercise 2: dZ = dA * f'(Z) for each activation in ``names`` (softmax: its Jacobian)."""
     for name in names:
@@ -454,7 +482,7 @@ def activation_backward(fn, names, cases=None, reveal=True):
             _check_cases(fn, ref_activation_backward, [(dA, Z, name)], name=f'activation_backward(dA, Z, "{name}")',
                          mistakes=mistakes, reveal=reveal,
                          hint="dZ has the shape of Z: dZ = dA * f'(Z) evaluated at the layer's input Z.")
-    return True
+    return _passed(f"activation_backward: {', '.join(names)} right", reveal)
 
 
 #: nnlib names that would hand exercise 2 its derivatives ready-made.
@@ -481,7 +509,8 @@ def _ready_made(fn):
     return sorted((by_attribute | by_global) & set(READY_MADE_DERIVATIVES))
 
 
-def activation_backward_rules(fn):
+@_exercise("Exercise 2 (activation_backward)")
+def activation_backward_rules(fn, reveal=True):
     """Exercise 2's rule: the derivatives are written by the student (nnlib's *_grad, softmax_backward,
     softmax_jacobian and get_activation are not used, also not in helpers). Stubs do not pass."""
     call(fn, *copy.deepcopy(ACTIVATION_CASES["sigmoid"][0]), "sigmoid", name="activation_backward")
@@ -496,7 +525,7 @@ def activation_backward_rules(fn):
             fail(f"activation_backward uses nnlib's {', '.join(ready)}: write each derivative yourself "
                  "(the activations themselves, like activations.sigmoid, are allowed).")
         todo += _student_helpers(current)
-    return True
+    return _passed("activation_backward: your own derivatives", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 3: one dense layer
@@ -566,6 +595,7 @@ DENSE_CRASH = ("dense_backward raised an error: check the shape of each of its t
                "(m, N_(l-1)), dW = dZ.T @ A_prev (N_l, N_(l-1)), db = dZ.sum(axis=0) (N_l,).")
 
 
+@_exercise("Exercise 3 (dense_backward)")
 def dense_backward_dW(fn, cases=None, reveal=True):
     """Exercise 3: dW = dZ^T A_prev of W's shape."""
     for dZ, A, W in cases or DENSE_CASES:
@@ -579,9 +609,10 @@ def dense_backward_dW(fn, cases=None, reveal=True):
     _check_cases(_dense_part(fn, 1), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[1], cases or DENSE_CASES,
                  name="dW from dense_backward", mistakes=DW_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
                  hint="dW has W's shape (N_l, N_(l-1)): dW = dZ.T @ A_prev.")
-    return True
+    return _passed("dense_backward: dW right", reveal)
 
 
+@_exercise("Exercise 3 (dense_backward)")
 def dense_backward_db(fn, cases=None, reveal=True):
     """Exercise 3: db = sum of dZ over the samples, shape (N_l,)."""
     part = _dense_part(fn, 2)
@@ -600,18 +631,20 @@ def dense_backward_db(fn, cases=None, reveal=True):
     _check_cases(part, lambda dZ, A, W: ref_dense_backward(dZ, A, W)[2], cases or DENSE_CASES,
                  name="db from dense_backward", mistakes=DB_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
                  hint="db has b's shape (N_l,): the sum of dZ over the samples.")
-    return True
+    return _passed("dense_backward: db right", reveal)
 
 
+@_exercise("Exercise 3 (dense_backward)")
 def dense_backward_dA_prev(fn, cases=None, reveal=True):
     """Exercise 3: dA_prev = dZ W, shape (m, N_(l-1))."""
     _check_cases(_dense_part(fn, 0), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[0], cases or DENSE_CASES,
                  name="dA_prev from dense_backward", mistakes=DA_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
                  hint="dA_prev has A_prev's shape (m, N_(l-1)): dA_prev = dZ @ W.")
-    return True
+    return _passed("dense_backward: dA_prev right", reveal)
 
 
-def dense_backward_rules(fn):
+@_exercise("Exercise 3 (dense_backward)")
+def dense_backward_rules(fn, reveal=True):
     """Exercise 3's rules: no Python loops, and the student's own numpy code (not nnlib's network).
 
     A stub does not earn the rules' point: the function must run first.
@@ -620,7 +653,7 @@ def dense_backward_rules(fn):
     check_no_loops(fn, "Each gradient is one matrix expression over the whole batch: dZ.T @ A_prev, "
                        "dZ.sum(axis=0), dZ @ W.", name="dense_backward")
     _own_code_everywhere(fn, forbidden=("nnlib",))
-    return True
+    return _passed("dense_backward: no loops, your own code", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 4: cost and backprop
@@ -652,6 +685,7 @@ COST_MISTAKES = [
 ]
 
 
+@_exercise("Exercise 4a (cost)")
 def cost(fn, cases=None, reveal=True):
     """Exercise 4a: the mean cost of a batch, for both losses."""
     base = [network_case(LECTURE_000), network_case(LECTURE_002), network_case(LECTURE_003)]
@@ -682,7 +716,7 @@ def cost(fn, cases=None, reveal=True):
                 pass
         fail(f"cost is not right {where}" + (f": got {result:.6g}, expected {expected:.6g}" if reveal else "")
              + ". Run the forward pass (Z = A_prev @ W.T + b, A = f(Z) per layer), then the loss averaged over the m samples.")
-    return True
+    return _passed("cost: right", reveal)
 
 
 def _backprop_variant(X, Y, Ws, bs, names, loss, at_output=False, wrong_W=False, no_output_grad=False,
@@ -816,28 +850,31 @@ def _backprop_pieces(activation_fn, dense_fn):
     return pieces
 
 
+@_exercise("Exercise 4b (backprop)")
 def backprop_lectures(fn, activation_fn=None, dense_fn=None, reveal=True):
     """Exercise 4b on the three lectures' networks (one sample each)."""
     pieces = _backprop_pieces(activation_fn, dense_fn)
     for net in (LECTURE_000, LECTURE_002, LECTURE_003):
         _check_one_backprop(fn, network_case(net), reveal, pieces)
-    return True
+    return _passed("backprop: the three lectures' networks right", reveal)
 
 
+@_exercise("Exercise 4b (backprop)")
 def backprop(fn, activation_fn=None, dense_fn=None, cases=None, reveal=True):
     """Exercise 4b on batches: several layers, a square network, softmax with cross-entropy."""
     pieces = _backprop_pieces(activation_fn, dense_fn)
     for case in cases or visible_network_cases():
         _check_one_backprop(fn, case, reveal, pieces)
-    return True
+    return _passed("backprop: right on batches", reveal)
 
 
-def backprop_rules(fn):
+@_exercise("Exercise 4 (cost and backprop)")
+def backprop_rules(fn, reveal=True):
     """Exercise 4's rule: your own backprop, not nnlib's network or gradient checker (stubs do not pass)."""
     call(fn, *network_case(LECTURE_000), name=getattr(fn, "__name__", "backprop"))
     _own_code_everywhere(fn, forbidden=("nnlib.network", "nnlib.gradcheck", "nnlib.graph", "nnlib.optim",
                                         "nnlib.train", "nnlib.losses"))
-    return True
+    return _passed(f"{getattr(fn, '__name__', 'backprop')}: your own code", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 5: gradient checking
@@ -866,6 +903,7 @@ NUMERICAL_MISTAKES = [
 ]
 
 
+@_exercise("Exercise 5a (numerical_gradient)")
 def numerical_gradient(fn, cases=None, reveal=True):
     """Exercise 5a: central differences, one entry at a time, input unchanged."""
     for f, x, eps in cases or NUMERICAL_CASES:
@@ -873,7 +911,7 @@ def numerical_gradient(fn, cases=None, reveal=True):
                      name=f"numerical_gradient(f, x, eps={eps:g})" if reveal else "numerical_gradient",
                      mistakes=NUMERICAL_MISTAKES, reveal=reveal,
                      hint="For each entry i: (f(x + ε e_i) - f(x - ε e_i)) / (2ε), with the result of x's shape.")
-    return True
+    return _passed("numerical_gradient: right", reveal)
 
 
 RELATIVE_CASES = [(np.array([1000.0, -2000.0, 500.0]), np.array([1000.5, -2000.0, 499.0])),
@@ -892,6 +930,7 @@ RELATIVE_MISTAKES = [
 ]
 
 
+@_exercise("Exercise 5b (relative_error)")
 def relative_error(fn, cases=None, reveal=True):
     """Exercise 5b: max|a - b| / max(max(|a| + |b|), tiny)."""
     for a, b in cases or RELATIVE_CASES:
@@ -904,7 +943,7 @@ def relative_error(fn, cases=None, reveal=True):
                      "e.g. max(np.max(np.abs(a) + np.abs(b)), 1e-300). Two equal arrays have error 0.")
         _check_cases(fn, gradcheck.rel_error, [(a, b)], name="relative_error", mistakes=RELATIVE_MISTAKES,
                      reveal=reveal, hint="relative error = max|a - b| / max(max(|a| + |b|), 1e-300).")
-    return True
+    return _passed("relative_error: right", reveal)
 
 
 def _wrong_gradients(case, kind):
@@ -968,6 +1007,7 @@ def _absolute_check(case, grads, eps=1e-5):
     return worst
 
 
+@_exercise("Exercise 5c (gradient_check)")
 def gradient_check(fn, pieces=(), cases=None, reveal=True):
     """Exercise 5c: the largest relative error between given gradients and central differences of the cost.
 
@@ -1013,9 +1053,10 @@ def gradient_check(fn, pieces=(), cases=None, reveal=True):
         fail(f"gradient_check {where} " + (f"returned {result:.3g}, expected {expected:.3g}" if reveal else "is not right")
              + ". Check EVERY parameter array, each W and each b of every layer, and return the largest "
              "relative error among them.")
-    return True
+    return _passed("gradient_check: right", reveal)
 
 
+@_exercise("Exercise 5d (your backprop, your gradient check)")
 def own_backprop_passes(backprop_fn, gradient_check_fn, cases=None, reveal=True):
     """Exercise 5d: the student's gradient check passes the student's backprop."""
     rng = np.random.default_rng(99)
@@ -1034,7 +1075,7 @@ def own_backprop_passes(backprop_fn, gradient_check_fn, cases=None, reveal=True)
                 fail(f"Your gradient check rejects your backprop {where} (relative error {error:.3g}), and "
                      "backprop is indeed wrong there: fix exercise 4 first.")
             fail(f"Your backprop is right {where} but your gradient_check reports {error:.3g}: fix exercise 5c first.")
-    return True
+    return _passed("your backprop passes your gradient check", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 6: one training step
@@ -1067,6 +1108,7 @@ TRAIN_MISTAKES = [
 ]
 
 
+@_exercise("Exercise 6 (train_step)")
 def train_step(fn, cases=None, reveal=True):
     """Exercise 6: one step of gradient descent with every gradient taken at the old weights."""
     rng = np.random.default_rng(66)
@@ -1101,7 +1143,7 @@ def train_step(fn, cases=None, reveal=True):
             fail(f"train_step returned the old weights {where}: subtract lr times each gradient.")
         fail(f"train_step is not right {where}. Take (dWs, dbs) from backprop with the old weights, then "
              "return [W - lr * dW ...] and [b - lr * db ...]. If backprop fails its tests, fix exercise 4 first.")
-    return True
+    return _passed("train_step: right", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 7: the lectures' numbers
@@ -1148,11 +1190,16 @@ def _lecture_value(numbers, key, lecture):
     return as_array(value, f"{name}[{key!r}]")
 
 
-def lecture_numbers(fn, lecture, keys=None, backprop_fn=None):
+def lecture_numbers(fn, lecture, keys=None, backprop_fn=None, reveal=True):
     """Exercise 7: the numbers of one lecture's exercise, computed with the student's functions.
 
     With ``backprop_fn``, a wrong number caused by a wrong backprop is sent back to exercise 4.
     """
+    return _exercise(f"Exercise 7 (lecture_{lecture}_numbers)")(_lecture_numbers)(fn, lecture, keys, backprop_fn,
+                                                                                 reveal)
+
+
+def _lecture_numbers(fn, lecture, keys, backprop_fn, reveal):
     numbers = call(fn, name=f"lecture_{lecture}_numbers")
     exact, slide = exact_lecture_numbers()[lecture], SLIDE_NUMBERS[lecture]
     for key in keys or exact:
@@ -1176,7 +1223,7 @@ def lecture_numbers(fn, lecture, keys=None, backprop_fn=None):
                 _require_right_backprop(backprop_fn, lecture)
             check_close(got, want, label, hint="Compute it with your backprop and train_step on the lecture's "
                                                 "network (LECTURE_000, LECTURE_002, LECTURE_003).")
-    return True
+    return _passed(f"lecture {lecture}'s numbers, exact", reveal)
 
 
 def _require_right_backprop(backprop_fn, lecture):
@@ -1190,6 +1237,5 @@ def _require_right_backprop(backprop_fn, lecture):
 
 def lecture_numbers_match_own_code(fn, lecture, backprop_fn):
     """Hidden part of exercise 7: the student's own backprop gives these numbers too (pieces first)."""
-    _require_right_backprop(backprop_fn, lecture)
-    lecture_numbers(fn, lecture)
-    return True
+    _exercise(f"Exercise 7 (lecture_{lecture}_numbers)")(_require_right_backprop)(backprop_fn, lecture)
+    return lecture_numbers(fn, lecture, reveal=False)
