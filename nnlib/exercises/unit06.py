@@ -137,9 +137,9 @@ def sgd_values(sgd_step, cases=None, reveal=True):
     return True
 
 
-def sgd_new_arrays(sgd_step):
+def sgd_new_arrays(sgd_step, seed=7):
     """sgd_step leaves params and grads as they were and returns new arrays."""
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(seed)
     params = [rng.normal(size=(4, 3)), rng.normal(size=4)]
     grads = [rng.normal(size=(4, 3)), rng.normal(size=4)]
     before_p, before_g = copy.deepcopy(params), copy.deepcopy(grads)
@@ -305,8 +305,12 @@ def _adam_result(result, n, where):
     return new_params, {"m": m, "v": v, "t": t}
 
 
-def _check_adam_call(adam_step, args, where, reveal):
-    """One call of adam_step against the reference: new params, m, v and t."""
+def _check_adam_call(adam_step, args, where, reveal, convention=None):
+    """One call of adam_step against the reference: new params, m, v and t.
+
+    ``convention`` (keywords of :func:`_adam`) replaces the reference's bias correction by the one
+    the student's first step showed, so that a wrong correction costs the first-step cell only.
+    """
     params, grads, state, lr, beta1, beta2, eps = args
     given = copy.deepcopy(args)
     result = call(adam_step, *given, name="adam_step", where=where)
@@ -316,7 +320,7 @@ def _check_adam_call(adam_step, args, where, reveal):
         _unchanged(args[2]["m"] + args[2]["v"], given[2]["m"] + given[2]["v"], "adam_step", "state", where)
         if given[2]["t"] != args[2]["t"]:
             fail(f"adam_step changed state['t'] in place {where}: return a new state dict instead.")
-    expected_params, expected_state = _adam(*args)
+    expected_params, expected_state = _adam(*args, **(convention or {}))
     if not _same_lists(new_params, expected_params):
         if not all(np.all(np.isfinite(p)) for p in new_params):
             fail(f"adam_step returned nan or inf {where}. The bias correction divides by 1 - beta**t: "
@@ -336,6 +340,21 @@ def _check_adam_call(adam_step, args, where, reveal):
     return new_params, new_state
 
 
+def _adam_convention(adam_step):
+    """The bias correction the student's first step uses, as keywords of :func:`_adam` (None: unknown)."""
+    rng = np.random.default_rng(17)
+    params, grads = [rng.normal(size=(2, 2))], [rng.normal(size=(2, 2))]
+    try:
+        new_params = adam_step(copy.deepcopy(params), copy.deepcopy(grads), None, 0.1, 0.9, 0.999, 1e-8)[0]
+        new_params = [np.asarray(p, dtype=float) for p in new_params]
+    except Exception:
+        return None
+    for convention in ({}, {"correct": False}, {"t_offset": 2}, {"eps_inside": True}):
+        if _same_lists(new_params, _adam(params, grads, None, 0.1, 0.9, 0.999, 1e-8, **convention)[0]):
+            return convention
+    return None
+
+
 def adam_first_step(adam_step, cases=None, reveal=True):
     """The first Adam step (state None): bias correction makes each parameter move by about lr."""
     rng = np.random.default_rng(9)
@@ -352,47 +371,68 @@ def adam_first_step(adam_step, cases=None, reveal=True):
 
 def adam_sequence(adam_step, steps=6, lr=0.1, betas=(0.9, 0.999), start=(2.0, -1.5), scales=(1.0, 10.0),
                   reveal=True):
-    """Several Adam steps on a bowl, each fed the state the previous one returned (matches nnlib's Adam)."""
+    """Several Adam steps on a bowl, each fed the state the previous one returned (m, v and t carried on).
+
+    The reference follows the bias correction of the student's first step (a wrong correction is
+    the first-step cell's point); with the right correction it is nnlib's Adam.
+    """
     scales = np.asarray(scales, dtype=float)
+    convention = _adam_convention(adam_step)
     theta, state = [np.asarray(start, dtype=float)], None
-    reference = Adam(lr=lr, beta1=betas[0], beta2=betas[1])
-    expected = [theta[0].copy()]
     for k in range(1, steps + 1):
         args = ([theta[0].copy()], [_bowl_gradient(theta[0], scales)], state, lr, betas[0], betas[1], 1e-8)
         where = f"at step {k} of {steps} on the bowl f = (x^2 + 10 y^2)/2 (lr = {lr})" if reveal \
             else f"at step {k} of a hidden sequence"
-        theta, state = _check_adam_call(adam_step, args, where, reveal)
-        expected = reference.step(expected, [_bowl_gradient(expected[0], scales)])
-        if not close(theta[0], expected[0]):  # pragma: no cover - _check_adam_call already compares
-            fail(f"adam_step drifts from nnlib's Adam {where}.")
+        theta, state = _check_adam_call(adam_step, args, where, reveal, convention)
     return True
 
 
 def adam_extremes(adam_step, reveal=True):
-    """Zero gradients leave parameters in place; gradients scaled by 1e6 or 1e-6 give (about) the same first step."""
+    """Zero gradients leave parameters in place; gradients scaled by 1e6 or 1e-6 give (about) the same step."""
     rng = np.random.default_rng(10)
     params = [rng.normal(size=(2, 3)), rng.normal(size=2)]
-    grads = [rng.normal(size=(2, 3)), rng.normal(size=2)]
-    zero = [np.zeros((2, 3)), np.zeros(2)]
-    where = "for all-zero gradients (first step)"
-    new_params, _ = _adam_result(call(adam_step, copy.deepcopy(params), zero, None, 0.1, 0.9, 0.999, 1e-8,
-                                      name="adam_step", where=where), 2, where)
-    for p, q in zip(new_params, params):
-        if not np.all(np.isfinite(p)):
-            fail("adam_step returned nan for all-zero gradients: add eps AFTER the square root, "
-                 "sqrt(v_hat) + eps, so 0 / (0 + eps) = 0.")
-        check_close(p, q, "new_params for all-zero gradients", hint="A zero gradient must not move a parameter.")
-    for scale in (1e6, 1e-6):
-        scaled = [scale * g for g in grads]
-        where = f"for gradients multiplied by {scale:g} (first step)"
-        args = (copy.deepcopy(params), scaled, None, 0.01, 0.9, 0.999, 1e-8)
-        _check_adam_call(adam_step, args, where, reveal)
+    # entries of size 0.5 to 2 (either sign), so that eps stays small beside every scaled gradient
+    grads = [rng.choice([-1.0, 1.0], size=s) * rng.uniform(0.5, 2.0, size=s) for s in ((2, 3), (2,))]
+
+    def first_step(gradients, what):
+        where = f"for {what} (first step)"
+        result = call(adam_step, copy.deepcopy(params), gradients, None, 0.01, 0.9, 0.999, 1e-8,
+                      name="adam_step", where=where)
+        new_params, _ = _adam_result(result, 2, where)
+        if not all(np.all(np.isfinite(p)) for p in new_params):
+            fail(f"adam_step returned nan or inf {where}: check that the bias correction uses t = 1 at the first "
+                 "step (1 - beta**t is then not 0) and that eps is added AFTER the square root.")
+        return [p - q for p, q in zip(new_params, params)]
+
+    moved = first_step([np.zeros((2, 3)), np.zeros(2)], "all-zero gradients")
+    for step in moved:
+        check_close(step, np.zeros_like(step), "the change for all-zero gradients",
+                    hint="A zero gradient must not move a parameter: 0 / (sqrt(0) + eps) = 0.")
+    usual = first_step(grads, "gradients of size about 1")
+    for scale, text in ((1e6, "huge"), (1e-4, "tiny")):
+        scaled = first_step([scale * g for g in grads], f"gradients multiplied by {scale:g}")
+        for a, b in zip(scaled, usual):
+            if np.max(np.abs(a - b)) > 0.02 * np.max(np.abs(b)) + 1e-12:
+                fail(f"adam_step's step for {text} gradients (times {scale:g}) differs from the step for the same "
+                     "gradients unscaled: dividing m_hat by sqrt(v_hat) cancels the scale, as long as eps is "
+                     "added after the square root, sqrt(v_hat) + eps, and stays small.")
     return True
+
+
+def _written(fn):
+    """Fail for an untouched stub: a rule cannot be kept by code that is not written yet."""
+    name = getattr(fn, "__name__", "your function")
+    if not callable(fn):
+        fail(f"{name} is not a function: did you overwrite it with a value?")
+    code = getattr(fn, "__code__", None)
+    if code is not None and "NotImplementedError" in code.co_names:
+        fail(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
 
 
 def optimisers_own_code(*functions):
     """sgd_step, momentum_step and adam_step are written with numpy, without nnlib's optimisers."""
     for fn in functions:
+        _written(fn)
         check_own_code(fn, forbidden=("nnlib",))
     return True
 
@@ -470,29 +510,22 @@ def _run(loop, case, validation=None, **mistake):
 def _describe_case(case, reveal):
     X, _, sizes, names, optimiser, lr, epochs, batch_size, seed, loss = case
     if not reveal:
-        return f"for a hidden data set of shape {np.shape(X)}"
-    return (f"for X of shape {np.shape(X)}, MLP({sizes}, {names}), {optimiser} lr={lr}, epochs={epochs}, "
-            f"batch_size={batch_size}, seed={seed}, loss={loss!r}")
+        return f"for a hidden data set of {len(X)} samples"
+    return (f"for {len(X)} samples, MLP({sizes}), {optimiser} lr {lr}, {epochs} epochs, batch_size {batch_size}, "
+            f"seed {seed}, loss {loss}")
 
 
 def _history_part(history, key, epochs, where):
     if not isinstance(history, dict):
-        fail(f"train_loop must return a dict with the lists 'loss' and 'val_loss' {where}; it returned "
-             f"{type(history).__name__}.")
+        fail(f"train_loop must return a dict with the lists 'loss' and 'val_loss'; it returned "
+             f"{type(history).__name__} {where}.")
     if key not in history:
-        fail(f"train_loop's history has no key {key!r} {where}: return {{'loss': [...], 'val_loss': [...]}}.")
+        fail(f"train_loop's history has no key {key!r}: return {{'loss': [...], 'val_loss': [...]}} ({where}).")
     values = as_array(history[key], f"history[{key!r}]").reshape(-1)
     if epochs is not None and len(values) != epochs:
-        fail(f"history[{key!r}] has {len(values)} entries {where}, expected {epochs}: one value per epoch, "
-             "appended after the epoch's last update.")
+        fail(f"history[{key!r}] must hold one value per epoch, appended after the epoch's last update: it has "
+             f"{len(values)}, expected {epochs} ({where}).")
     return values
-
-
-def _diagnose_loop(train_loop, case, values, key, where, validation=None):
-    for mistake, advice in LOOP_MISTAKES:
-        wrong, _ = _run(reference_loop, case, validation, **mistake)
-        if close(values, np.asarray(wrong[key], dtype=float)):
-            fail(f"train_loop: {advice} (checked {where}.)")
 
 
 def train_loop_history(train_loop, cases=None, reveal=True):
@@ -501,52 +534,89 @@ def train_loop_history(train_loop, cases=None, reveal=True):
         where = _describe_case(case, reveal)
         history, model = _run(lambda *a, **k: call(lambda: train_loop(*a, **k), name="train_loop", where=where),
                               case)
-        epochs = case[6]
-        values = _history_part(history, "loss", epochs, where)
+        values = _history_part(history, "loss", case[6], where)
         expected, expected_model = _run(reference_loop, case)
         if not close(values, expected["loss"]):
-            _diagnose_loop(train_loop, case, values, "loss", where)
-            check_close(values, expected["loss"], f"history['loss'] {where}", reveal=reveal,
-                        hint="Per epoch: rows = rng.permutation(n) (one rng from `seed`, made once), batches of "
-                             "batch_size rows in that order, for each: model.gradients, then step, then "
-                             "model.set_params; after the epoch append the loss on all of X.")
+            for mistake, advice in LOOP_MISTAKES:
+                wrong, _ = _run(reference_loop, case, **mistake)
+                if close(values, np.asarray(wrong["loss"], dtype=float)):
+                    fail(f"train_loop: {advice} (checked {where}.)")
+            fail(f"train_loop's history['loss'] differs from the reference (largest error "
+                 f"{max_error(values, expected['loss']):.3g}). Per epoch: order = rng.permutation(n) from the one "
+                 "rng made before the first epoch; for each batch of rows: model.gradients, step, model.set_params; "
+                 f"then append the loss on all of X. (Checked {where}.)")
         if not all(close(a, b) for a, b in zip(model.get_params(), expected_model.get_params())):
-            fail(f"train_loop did not leave the trained parameters in the model {where}: call "
-                 "model.set_params(step(model.get_params(), grads)) after every batch.")
+            fail(f"train_loop did not leave the trained parameters in the model: call "
+                 f"model.set_params(step(model.get_params(), grads)) after every batch ({where}).")
     return True
+
+
+def _validation_data(case):
+    if case[9] == "mse":
+        X_val, y_val = datasets.average_of_inputs_sample(n=20, seed=12)
+        return X_val, y_val.reshape(-1, 1)
+    n_classes = int(np.max(case[1])) + 1
+    if n_classes == 2:
+        return datasets.two_moons(n=40, noise=0.15, seed=11)
+    return datasets.spirals(n=40, classes=n_classes, noise=0.1, seed=11)
 
 
 def train_loop_validation(train_loop, cases=None, reveal=True):
-    """With X_val, y_val the loop records the held-out loss each epoch; without them 'val_loss' stays empty."""
+    """With X_val, y_val the loop records the held-out loss each epoch; without them 'val_loss' stays empty.
+
+    Checked on the student's own training (so that a mistake in the updates costs the history cell,
+    not this one): the last entry is the loss of the trained model on the validation data.
+    """
     for case in cases or _loop_cases()[:1]:
-        X_val, y_val = datasets.two_moons(n=40, noise=0.15, seed=11) if case[9] != "mse" else \
-            (lambda Xy: (Xy[0], Xy[1].reshape(-1, 1)))(datasets.average_of_inputs_sample(n=20, seed=12))
+        X_val, y_val = _validation_data(case)
+        loss_fn = losses.get_loss(case[9])[0]
+        student = lambda *a, where="", **k: call(lambda: train_loop(*a, **k), name="train_loop", where=where)  # noqa: E731
         where = _describe_case(case, reveal) + " with validation data"
-        history, _ = _run(lambda *a, **k: call(lambda: train_loop(*a, **k), name="train_loop", where=where),
-                          case, validation=(X_val, y_val))
+        history, model = _run(lambda *a, **k: student(*a, where=where, **k), case, validation=(X_val, y_val))
         values = _history_part(history, "val_loss", case[6], where)
-        expected, _ = _run(reference_loop, case, validation=(X_val, y_val))
-        if not close(values, expected["val_loss"]):
-            _diagnose_loop(train_loop, case, values, "val_loss", where, validation=(X_val, y_val))
-            check_close(values, expected["val_loss"], f"history['val_loss'] {where}", reveal=reveal,
-                        hint="After each epoch append the loss of model.forward(X_val) against y_val.")
+        train_values = _history_part(history, "loss", case[6], where)
+        final = float(loss_fn(model.forward(X_val), y_val))
+        if not close(values[-1], final):
+            if close(values, train_values):
+                fail(f"train_loop: {LOOP_MISTAKES[-1][1]} (checked {where}.)")
+            fail(f"history['val_loss'][-1] is not the loss of the trained model on X_val, y_val: after each epoch "
+                 f"append loss_fn(model.forward(X_val), y_val) ({where}).")
         where = _describe_case(case, reveal) + " without validation data"
-        history, _ = _run(lambda *a, **k: call(lambda: train_loop(*a, **k), name="train_loop", where=where), case)
+        history, _ = _run(lambda *a, **k: student(*a, where=where, **k), case)
         values = _history_part(history, "val_loss", None, where)
         if len(values):
-            fail(f"history['val_loss'] holds {len(values)} values {where}: leave it an empty list when "
-                 "X_val and y_val are None.")
+            fail(f"history['val_loss'] holds {len(values)} values without validation data: leave it an empty "
+                 f"list when X_val and y_val are None ({where}).")
     return True
 
 
+def _names(code):
+    """Global names a code object reads, those of nested functions and comprehensions included."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if hasattr(constant, "co_names"):
+            names |= _names(constant)
+    return names
+
+
 def training_own_code(*functions):
-    """The training functions run the student's own loop: no nnlib.train inside."""
+    """The training functions run the student's own loop: nnlib.train.train is not called."""
+    import inspect
+
+    from nnlib import train as train_module
+
     for fn in functions:
         name = getattr(fn, "__name__", "your function")
+        _written(fn)
+        code, scope = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
+        used = [scope.get(n) for n in (_names(code) if code else ())]
         try:
-            check_own_code(fn, forbidden=("nnlib.train",), name=name)
-        except AssertionError:
-            fail(f"{name} uses nnlib.train: this exercise asks you to train with your own train_loop.")
+            text = inspect.getsource(fn)
+        except (OSError, TypeError):
+            text = ""
+        if any(obj is train_module.train or obj is train_module for obj in used) or "nnlib.train" in text:
+            fail(f"{name} uses nnlib's train (nnlib.train): this exercise asks you to train with your own "
+                 "train_loop.")
     return True
 
 
@@ -574,25 +644,43 @@ def _identical_cases():
     ]
 
 
+IDENTICAL_MISTAKES = [
+    (lambda W, b: bool(np.all(np.abs(W - W[:, :1]) <= 1e-8) and np.all(np.abs(b - b[0]) <= 1e-8)),
+     "A unit's weights are a ROW of W (shape (N_l, N_(l-1))): compare rows, not columns."),
+    (lambda W, b: _units_identical(W, np.zeros(len(b))),
+     "A unit is its row of W AND its bias: compare the biases too."),
+    (lambda W, b: bool(np.all(np.asarray(W) == np.asarray(W)[0]) and np.all(np.asarray(b) == np.asarray(b)[0])),
+     "Compare within the tolerance tol (max |difference| <= tol), not with ==: round-off leaves tiny differences."),
+]
+
+
 def units_identical_values(units_identical, cases=None, reveal=True):
     """units_identical compares whole units (a row of W and its bias) within the tolerance."""
     advice = {
         1: "A single weight that differs makes the units different: compare every row of W with the first.",
-        2: "A unit is its row of W AND its bias: compare the biases too.",
-        3: "A unit's weights are a ROW of W (shape (N_l, N_(l-1))): compare rows, not columns.",
-        4: "Compare within the tolerance tol (max |difference| <= tol), not with ==: round-off leaves 1e-12.",
         5: "One unit is always identical to itself: return True.",
     }
-    for index, (W, b, text) in enumerate(cases or _identical_cases()):
+    cases = list(cases or _identical_cases())
+    answers = []
+    for W, b, text in cases:
         where = f"for {text}" if reveal else f"for a hidden W of shape {np.shape(W)}"
         result = call(units_identical, np.array(W), np.array(b), name="units_identical", where=where)
         if not isinstance(result, (bool, np.bool_)):
             fail(f"units_identical must return True or False {where}; it returned {type(result).__name__}.")
-        expected = _units_identical(W, b)
-        if bool(result) != expected:
-            tip = advice.get(index, "") if cases is None else ""
-            fail(f"units_identical returned {bool(result)} {where}, expected {expected}. {tip}".strip())
-    return True
+        answers.append(bool(result))
+    expected = [_units_identical(W, b) for W, b, _ in cases]
+    if answers == expected:
+        return True
+    for wrong, tip in IDENTICAL_MISTAKES:
+        if answers == [bool(wrong(np.asarray(W, float), np.asarray(b, float))) for W, b, _ in cases]:
+            break
+    else:
+        tip = ""
+    index = next(i for i, (a, e) in enumerate(zip(answers, expected)) if a != e)
+    W, b, text = cases[index]
+    where = f"for {text}" if reveal else f"for a hidden W of shape {np.shape(W)}"
+    tip = tip or (advice.get(index, "") if reveal else "")
+    fail(f"units_identical returned {answers[index]} {where}, expected {expected[index]}. {tip}".strip())
 
 
 def symmetry_after_training(units_identical, configs=None, reveal=True):
