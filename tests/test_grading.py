@@ -1,22 +1,20 @@
 """grade_all end to end on nbgrader's engine: records, gradebook, autograded notebooks, reruns.
 
 Notebook-running tests share one graded course (module scope); the real units of solutions/ are
-graded in a test of their own (skipped while there are none).
+graded through the same engine in tests/test_judge.py.
 """
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import assignments, grading, results
+from autograder import grading, results
 from autograder.kernel import sandbox
 from tests.hostile import corpus
 
 UNIT = corpus.UNIT
-REPO = Path(__file__).resolve().parent.parent
 STUDENTS = ["good", "partial", "blank", "warns", "renamed", "missing"]
 
 
@@ -162,35 +160,3 @@ def test_second_run_at_once_is_refused(course):
     with grading._exclusive(course["root"]):
         with pytest.raises(grading.GradingError, match="Another grade run"):
             grading.grade_all(students=["good"], course_root=course["root"], progress=False)
-
-
-# ---- the real units -----------------------------------------------------------------------------
-
-@pytest.mark.slow
-def test_real_units_solutions_full_marks_release_zero(tmp_path):
-    """Do the real units' solutions score full marks, and their untouched releases 0, through grade?"""
-    units = [u for u in assignments.units(REPO) if (REPO / "course" / u / f"{u}.ipynb").is_file()]
-    if not units:
-        pytest.skip("no released units yet")
-    root = tmp_path / "course"
-    root.mkdir()
-    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
-    for unit in units:
-        shutil.copytree(REPO / "solutions" / unit, root / "solutions" / unit)
-        shutil.copytree(REPO / "course" / unit, root / "course" / unit)
-        release = nbformat.read(root / "course" / unit / f"{unit}.ipynb", as_version=4)
-        source = nbformat.read(root / "solutions" / unit / f"{unit}.ipynb", as_version=4)
-        answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
-                   if c.metadata.get("nbgrader", {}).get("solution")}
-        for student, nb in (("solved", corpus.answer(release, answers)), ("untouched", release)):
-            folder = root / "autograder" / "submitted" / student / unit
-            folder.mkdir(parents=True)
-            nbformat.write(nb, folder / f"{unit}.ipynb")
-    graded = {(r.student, r.unit): r for r in grading.grade_all(course_root=root, progress=False)}
-    for unit in units:
-        solved, untouched = graded[("solved", unit)], graded[("untouched", unit)]
-        assert solved.status == results.GRADED, (unit, solved.reason)
-        assert solved.score == pytest.approx(solved.max_score) and solved.max_score > 0, \
-            (unit, [c for c in solved.checks if not c.passed])
-        assert untouched.status == results.GRADED, (unit, untouched.reason)
-        assert untouched.score == 0.0, (unit, [c.grade_id for c in untouched.checks if c.passed])

@@ -81,7 +81,7 @@ def test_frames_never_carry_pickles_or_code():
 
 def stand_in(cells, name):
     """A StudentFunction for ``name`` built from ``cells``, attached to no kernel."""
-    kernel = Kernel("/nonexistent/socket", None, 1.0, lambda: None)
+    kernel = Kernel("/nonexistent/socket", None, 1.0, lambda wall=False: None)
     return StudentFunction(kernel, name, SubmittedSource(cells).function(name))
 
 
@@ -152,7 +152,7 @@ def kernel():
     namespace = {}
     exec(compile(STUDENT, "<student>", "exec"), namespace)
     calls.start(folder, types.SimpleNamespace(user_ns=namespace))
-    client = Kernel(os.path.join(folder, calls.SOCKET_NAME), None, 10.0, lambda: None)
+    client = Kernel(os.path.join(folder, calls.SOCKET_NAME), None, 10.0, lambda wall=False: None)
     yield client
     client.close()
     shutil.rmtree(folder, ignore_errors=True)
@@ -193,7 +193,7 @@ def test_judge_decides_visible_and_hidden_failures(kernel):
 
 def test_a_stopped_kernel_fails_every_check_as_not_run():
     """When the kernel cannot be reached, is every check failed as not run (never passed)?"""
-    kernel = Kernel("/nonexistent/socket", None, 1.0, lambda: None)
+    kernel = Kernel("/nonexistent/socket", None, 1.0, lambda wall=False: None)
     judge = Judge("import numpy as np", ["f"], [("t", "assert True")])
     [verdict] = judge.judge(kernel, [])
     assert not verdict.passed and verdict.ename == "NotRun"

@@ -105,6 +105,15 @@ def _failing_line(error, filename):
     return None
 
 
+class _NoShell:
+    """What ``get_ipython()`` gives course code run in the judge: magics do nothing here."""
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    run_cell_magic = system = getoutput = run_line_magic
+
+
 class Judge:
     """Judges the grade cells of one unit against any number of submissions.
 
@@ -134,7 +143,7 @@ class Judge:
 
     def namespace(self, kernel, source):
         """The names the grade cells see: setup here, the student's answers from the kernel."""
-        namespace = {"__name__": "__main__"}
+        namespace = {"__name__": "__main__", "get_ipython": _NoShell}
         _run_quietly(self.setup, namespace)
         for name in self.answer_names:
             kind, value = kernel.get(name)

@@ -92,7 +92,8 @@ class Kernel:
     cpu_budget : float
         CPU seconds one call may use.
     stop : callable
-        Stops the kernel (called when a call runs out of time).
+        ``stop(wall=bool)`` stops the kernel (called when a call runs out of time; ``wall`` when
+        only the wall-time backstop was reached).
     """
 
     def __init__(self, path, pid, cpu_budget, stop):
@@ -171,7 +172,7 @@ class Kernel:
             over_wall = time.monotonic() - started_wall > WALL_FACTOR * self.cpu_budget
             if over_cpu or over_wall:
                 self.timed_out = True
-                self.stop()
+                self.stop(wall=not over_cpu)  # on wall time alone the machine may be to blame
                 self._fail(f"a call to the student's code ran past its time limit "
                            f"({self.cpu_budget:g} s of computing)")
                 raise CallTimedOut(self.broken)
