@@ -205,8 +205,8 @@ def call(fn, *args, name=None, where="", hint=""):
     """``fn(*args)``, with any exception turned into a :class:`CheckFailed` a student can act on.
 
     An untouched stub (NotImplementedError) is named as such and nothing more; any other error is
-    reported with its type and message, ``where`` (e.g. "for an input of shape (2, 3)") and the
-    ``hint``. Python warnings raised by ``fn`` are silenced (see the module's docstring).
+    reported with its type and message, then the ``hint``, then ``where`` (e.g. "for an input of
+    shape (2, 3)") in brackets: advice first, so that nothing that matters is lost if cut. Python warnings raised by ``fn`` are silenced (see the module's docstring).
     """
     name = name or getattr(fn, "__name__", "your function")
     try:
@@ -216,10 +216,10 @@ def call(fn, *args, name=None, where="", hint=""):
     except NotImplementedError:
         fail(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
     except Exception as error:  # any student error becomes advice, never a bare traceback
-        place = f" {where}" if where else ""
-        text = " ".join(str(error).split())
+        place = f" ({where})" if where else ""
+        text = " ".join(str(error).split()).rstrip(".")
         text = text if len(text) <= ERROR_LIMIT else text[:ERROR_LIMIT - 1] + "…"  # leave room for the hint
-        fail(f"{name} raised {type(error).__name__}: {text}{place}." + (f" {hint}" if hint else ""))
+        fail(f"{name} raised {type(error).__name__}: {text}." + (f" {hint}" if hint else "") + place)
 
 
 def _matching_mistake(result, args, mistakes, name):
@@ -245,6 +245,21 @@ def _raising_mistake(error, args, mistakes):
         except Exception:
             continue
     return ""
+
+
+def _mismatch(array, expected, reveal):
+    """What is wrong with ``array`` against ``expected``: (the problem, the numbers after it), or None."""
+    if array.shape != expected.shape:
+        what = f"returned shape {array.shape}, expected {expected.shape}"
+        if array.size == expected.size:
+            what += " (the values may be right but laid out wrongly: a missing or extra axis, or a transpose?)"
+        return what, ""
+    if np.all(np.isfinite(expected)) and not np.all(np.isfinite(array)):
+        bad = "nan" if np.any(np.isnan(array)) else "inf"
+        return f"returned {bad}", ""
+    if not close(array, expected):
+        return "is not right", "; " + _difference(array, expected, reveal)
+    return None
 
 
 def check_function(fn, reference, cases, name=None, mistakes=(), hint="", reveal=True, error_hint="",
@@ -287,19 +302,18 @@ def check_function(fn, reference, cases, name=None, mistakes=(), hint="", reveal
             result = call(fn, *copy.deepcopy(args), name=name, where=where, hint=advice or error_hint or hint)
         for before, after in zip(args, given):
             if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
-                fail(f"{name} changed its input array in place {where}: work on a copy or build a new array.")
-        check_type(result, f"{name} {where}", returns, dtype)
-        expected = np.asarray(quietly(reference, *copy.deepcopy(args)), dtype=float)
+                fail(f"{name} changed its input array in place: work on a copy or build a new array ({where}).")
         try:
-            check_close(result, expected, f"{name} {where}", reveal=reveal)
-        except CheckFailed as failure:
-            advice = _matching_mistake(result, args, mistakes, name) or hint
-            if not advice:
-                raise
+            check_type(result, name, returns, dtype)
             array = as_array(result, name)
-            if array.shape != expected.shape:
-                fail(f"{failure} {advice}")
-            fail(f"{name} is not right {where}. {advice} ({_difference(array, expected, reveal)})")
+        except CheckFailed as failure:
+            fail(f"{failure} ({where})")
+        expected = np.asarray(quietly(reference, *copy.deepcopy(args)), dtype=float)
+        problem = _mismatch(array, expected, reveal)
+        if problem:
+            what, numbers = problem
+            advice = _matching_mistake(result, args, mistakes, name) or hint
+            fail(f"{name} {what}. {advice} ({where}{numbers})".replace(". . ", ". ").replace(".  (", ". ("))
     return True
 
 

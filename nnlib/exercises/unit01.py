@@ -109,8 +109,8 @@ def neuron_output(fn, cases=None, reveal=True):
 # ---- Exercises 3 and 5-8: activations and their derivatives -----------------------------------------
 Z = np.array([-2.0, -0.5, 0.0, 0.5, 2.0])
 WIDE = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
-ANY_SHAPE = ("Work on whole arrays with numpy (np.exp, np.where, np.maximum...): a Python loop, a list "
-             "comprehension or the math module fails on a plain number or on a 2-D batch.")
+ANY_SHAPE = ("Work on whole arrays with numpy (np.exp, np.where, np.maximum...): loops, list comprehensions "
+             "and the math module fail on a plain number or a 2-D batch.")
 SHAPE_INPUTS = [0.3, np.linspace(-2.0, 2.0, 6).reshape(2, 3), np.linspace(-3.0, 3.0, 12).reshape(2, 3, 2)]
 
 MISTAKES = {
