@@ -483,6 +483,13 @@ def test_wrong_perceptron_update_is_blamed_in_exercise_3a_only():
             outcome.message
 
 
+def test_loop_that_does_not_use_a_wrong_update_is_told_its_own_mistake():
+    """Is a training loop written without perceptron_update told its own mistake, not to fix a wrong update first?"""
+    outcomes = UNIT.run(TRAIN_CELLS, {"perceptron_update": update_sign_flipped, "train_perceptron": _make_trainer(stop=False)})
+    message = outcomes["test_train_perceptron_converges"].message
+    assert "Stop after the first epoch" in message and "first, then" not in message, message
+
+
 def update_without_perceptron_output(x, y, w, b, lr=1.0):
     error = y - int(np.dot(x, w) + b > 0)  # its own prediction: needs nothing from exercise 1
     return np.asarray(w, dtype=float) + lr * error * np.asarray(x, dtype=float), b + lr * error

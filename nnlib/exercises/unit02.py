@@ -7,8 +7,9 @@ not. Hidden cases come from the grade cell: ``cases=..., reveal=False``.
 How a failure is worded (the course's feedback pattern):
 
 - an untouched stub is told only that it is not written yet;
-- a function that builds on earlier exercises first has those checked; if one is wrong and the
-  function's output is wrong too, it is told to fix that exercise first, and no mistake is guessed;
+- a function that builds on earlier exercises first has those checked; if one it uses (directly or
+  through a helper) is wrong and the function's output is wrong too, it is told to fix that
+  exercise first, and no mistake is guessed;
 - a recognised mistake gets its name and the fix first; otherwise the message points to the idea
   to re-read, without the formula.
 
@@ -22,7 +23,8 @@ import io
 
 import numpy as np
 
-from nnlib.checks import CheckFailed, check_function, fail
+from nnlib.checks import CheckFailed, check_function, check_type, fail, uses
+from nnlib.checks import exercise as named_exercise
 from nnlib.tolerance import ATOL, RTOL
 
 # ---------------------------------------------------------------------------------- helpers
@@ -70,7 +72,7 @@ def require_written(fn, args, name=None):
         pass
 
 
-def pieces_advice(user, pieces):
+def pieces_advice(user, pieces, fn=None):
     """Advice when an earlier exercise that ``user`` builds on is not right yet, else ``""``.
 
     Parameters
@@ -80,9 +82,14 @@ def pieces_advice(user, pieces):
     pieces : sequence of (callable, callable, str)
         ``(function, its check, "exercise N (name)")``; the check raises CheckFailed when the
         function is wrong and prints when it passes (its output is swallowed here).
+    fn : callable, optional
+        The function under test: a piece it does not use (directly or through its helpers) is
+        not blamed.
     """
     for function, check, label in pieces:
         if function is None:  # the caller did not pass this piece
+            continue
+        if fn is not None and not uses(fn, label[label.index("(") + 1:-1]):
             continue
         try:
             with contextlib.redirect_stdout(io.StringIO()):
@@ -205,10 +212,8 @@ def exercise(label):
     def wrap(check):
         @functools.wraps(check)
         def checked(*args, **kwargs):
-            try:
+            with named_exercise(label):
                 return check(*args, **kwargs)
-            except CheckFailed as failure:
-                fail(f"{label}: {failure}")
         return checked
     return wrap
 
@@ -240,12 +245,9 @@ ROWS_ADVICE = ("A batch X holds one sample per row and w one weight per feature:
 
 def _zero_one_numbers(result, batch):
     """Fail unless ``result`` is what the docstring promises: the numbers 0 and 1, an ndarray for a batch."""
-    if isinstance(result, (bool, np.bool_)) or (isinstance(result, np.ndarray) and result.dtype == bool):
-        fail("perceptron_output returned booleans (True/False); its docstring promises the numbers 0 and 1: "
-             "convert the comparison to integers, e.g. with .astype(int).")
-    if batch and not isinstance(result, np.ndarray):
-        fail(f"perceptron_output returned a {type(result).__name__} for a batch; its docstring promises a "
-             "numpy array of shape (n_samples,).")
+    check_type(result, "perceptron_output", returns="numbers" if batch else None)
+    if isinstance(result, (bool, np.bool_)):  # one input: a Python or numpy bool is not the number 0 or 1
+        check_type(np.asarray(result), "perceptron_output", returns="numbers")
 
 
 def _single_cases():
@@ -373,7 +375,7 @@ def _output_piece(perceptron_output):
 
 def _check_update(perceptron_update, perceptron_output, cases, reveal, keep_hint=""):
     require_written(perceptron_update, cases[0])
-    broken = pieces_advice("perceptron_update", _output_piece(perceptron_output))
+    broken = pieces_advice("perceptron_update", _output_piece(perceptron_output), perceptron_update)
     for index, name in ((0, "w"), (1, "b")):
         label = f"the new {name} from perceptron_update"
         compare(_part(perceptron_update, index, "perceptron_update"),
@@ -494,7 +496,7 @@ def train_perceptron_converges(train_perceptron, perceptron_update, perceptron_o
         cases = [(gates, np.array([0, 0, 0, 1]), 1.0, 100), (gates, np.array([0, 1, 1, 1]), 1.0, 100),
                  (gates, np.array([0, 1, 1, 1]), 0.5, 100)]   # lr scales the weights, not the mistakes
     require_written(train_perceptron, cases[0])
-    broken = pieces_advice("train_perceptron", _train_pieces(perceptron_update, perceptron_output))
+    broken = pieces_advice("train_perceptron", _train_pieces(perceptron_update, perceptron_output), train_perceptron)
     for case in cases:
         try:
             _triple(train_perceptron, case)
@@ -518,7 +520,7 @@ def train_perceptron_xor(train_perceptron, perceptron_update, perceptron_output,
     X_xor, y_xor = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0, 1, 1, 0])
     cases = [(X_xor, y_xor, lr, epochs) for lr, epochs in ([(1.0, 10)] if cases is None else cases)]
     require_written(train_perceptron, cases[0])
-    broken = pieces_advice("train_perceptron", _train_pieces(perceptron_update, perceptron_output))
+    broken = pieces_advice("train_perceptron", _train_pieces(perceptron_update, perceptron_output), train_perceptron)
     for case in cases:
         max_epochs = case[3]
         expected = np.asarray(_train(*case)[2], dtype=float)

@@ -249,7 +249,7 @@ def forward_002(forward, dense_forward, cases=None, reveal=True):
     cases = [(CASE_002[0],) + CASE_002[1:] + (fs,)] if cases is None else [(X,) + CASE_002[1:] + (fs,) for X in cases]
     require_written(forward, cases[0])
     require_tuple(forward, cases[0], 2, "the pair (Zs, As)")
-    broken = pieces_advice("forward", _dense_piece(dense_forward))
+    broken = pieces_advice("forward", _dense_piece(dense_forward), forward)
     net = _net_002()
 
     def hidden_002(X, *rest):
@@ -317,7 +317,7 @@ def forward_cache(forward, dense_forward, cases=None, reveal=True):
     fs = [get_activation(name)[0] for name in cases[0][2]]
     net = MLP(cases[0][1], cases[0][2], seed=0)
     require_written(forward, (cases[0][0], net.W, net.b, fs))
-    broken = pieces_advice("forward", _dense_piece(dense_forward))
+    broken = pieces_advice("forward", _dense_piece(dense_forward), forward)
     for X, sizes, names, seed in cases:
         try:
             _check_forward(forward, X, list(sizes), list(names), seed, reveal)
@@ -514,7 +514,7 @@ def forward_augmented(forward_augmented, add_bias_column, cases=None, reveal=Tru
                  (X_check, Ws_aug_small, [get_activation("relu")[0], get_activation("linear")[0]])]
     require_written(forward_augmented, cases[0])
     piece = (add_bias_column, lambda fn: _add_bias_column(fn, _column_cases(), True), "exercise 5 (add_bias_column)")
-    broken = pieces_advice("forward_augmented", [piece])
+    broken = pieces_advice("forward_augmented", [piece], forward_augmented)
     compare(forward_augmented, _reference_augmented, cases, "forward_augmented", mistakes=AUGMENTED_MISTAKES,
             hint="The augmented pass must give exactly the plain forward pass's output: check that every layer "
                  "augments its input and applies its activation.",
