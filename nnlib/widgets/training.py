@@ -190,7 +190,7 @@ class TrainingDashboard:
                 self.train_epochs(min(self.epochs_per_chunk, self.max_epochs - self.epoch))
                 time.sleep(0.01)  # leave the interpreter to the kernel between chunks
         finally:
-            self._show_status()
+            self._show_status(running=False)
 
     def _to_png(self):
         # One Agg rendering and a light PNG compression: about a third faster than savefig.
@@ -284,8 +284,10 @@ class TrainingDashboard:
         region_ax.set_title(f"{dataset}: validation accuracy {val_acc:.0%}")
         self._show_status()
 
-    def _show_status(self):
-        state = "training…" if self.running and not self._stop_event.is_set() else "stopped"
+    def _show_status(self, running=None):
+        if running is None:
+            running = self.running and not self._stop_event.is_set()
+        state = "training…" if running else "stopped"
         loss = f"{self.history['loss'][-1]:.3f}" if self.epoch else "–"
         self.status.value = html.escape(f"epoch {self.epoch} · training loss {loss} · {state}")
 
