@@ -232,3 +232,18 @@ def test_real_unit_solutions_full_marks_release_zero(tmp_path, unit):
     assert untouched.status == results.GRADED, untouched.reason
     assert untouched.score == 0.0, [c.grade_id for c in untouched.checks if c.passed]
     assert all(c.part in ("visible", "hidden") for c in untouched.checks)
+
+
+def test_no_function_of_the_student_is_callable_in_the_judge(kernel):
+    """Are the student's helpers that checks can reach through __globals__ stand-ins calling the kernel,
+    so a check that calls a helper never runs student code in the judge?"""
+    judge = Judge("import numpy as np", ["scale"], [])
+    namespace = judge.namespace(kernel, SubmittedSource([STUDENT]))
+    scale = namespace["scale"]
+    own = [value for value in scale.__globals__.values()
+           if isinstance(value, types.FunctionType) and value.__code__.co_filename.startswith("<submission")]
+    assert own == []
+    helper = scale.__globals__["shuffle_in_place"]
+    assert isinstance(helper, StudentFunction) and helper(np.array([1.0, 2.0])) == 3.0
+    assert not callable(inspect.unwrap(scale))  # getsource reads a code object, never a function
+    assert "return f(x) * 2.0" in inspect.getsource(scale)

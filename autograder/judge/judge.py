@@ -145,10 +145,11 @@ class Judge:
         """The names the grade cells see: setup here, the student's answers from the kernel."""
         namespace = {"__name__": "__main__", "get_ipython": _NoShell}
         _run_quietly(self.setup, namespace)
+        made = source.stand_ins(lambda name, function: StudentFunction(kernel, name, function))
         for name in self.answer_names:
             kind, value = kernel.get(name)
             if kind == "callable":
-                namespace[name] = StudentFunction(kernel, name, source.function(name))
+                namespace[name] = made.get(name) or StudentFunction(kernel, name, source.function(name))
             elif kind == "data":
                 namespace[name] = value
         return namespace

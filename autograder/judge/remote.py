@@ -16,15 +16,16 @@ but does not use up its budget); a wall-time backstop catches a call that sleeps
 from __future__ import annotations
 
 import builtins
-import os
 import re
 import select
 import socket
 import time
+import types
 
 import numpy as np
 
 from autograder.kernel import wire
+from autograder.kernel.sandbox import cpu_seconds
 
 WALL_FACTOR = 10       # wall-time backstop of a call, in multiples of its CPU budget
 POLL = 0.2             # seconds between looks at the kernel's CPU time
@@ -67,17 +68,6 @@ def student_error(type_name, base_name, message):
         except TypeError:  # built-ins that cannot be combined (layout conflicts)
             _ERRORS[key] = type(name, (StudentError,), {"__module__": "builtins"})
     return _ERRORS[key](str(message))
-
-
-def cpu_seconds(pid):
-    """CPU seconds (user + system) used so far by process ``pid``, its threads and reaped children."""
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 class Kernel:
@@ -305,7 +295,11 @@ class StudentFunction:
     def __init__(self, kernel, name, compiled):
         self._kernel = kernel
         self.__name__ = self.__qualname__ = name
-        self.__wrapped__ = compiled
+        own = isinstance(compiled, types.FunctionType) and \
+            compiled.__code__.co_filename.startswith("<submission")
+        # inspect.getsource follows __wrapped__: for the student's own code it finds the code
+        # object (readable, not callable), never a function that would run student code here.
+        self.__wrapped__ = compiled.__code__ if own else compiled
         self.__module__ = getattr(compiled, "__module__", None) or "__main__"
         self.__doc__ = getattr(compiled, "__doc__", None) if compiled is not None else None
         self.__code__ = getattr(compiled, "__code__", None)

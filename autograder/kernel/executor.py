@@ -30,8 +30,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader import utils as nbutils
 from nbgrader.preprocessors import Execute
 
-from autograder.judge.remote import cpu_seconds
 from autograder.kernel.manager import SandboxKernelManager
+from autograder.kernel.sandbox import cpu_seconds
 
 WALL_FACTOR = 10            # a cell's wall-time backstop, in multiples of its CPU-time limit
 GRACE = 5.0                 # seconds an interrupted cell gets to stop before its kernel is killed

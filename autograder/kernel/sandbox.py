@@ -456,6 +456,17 @@ def run_function(spec, function, *args, timeout=60.0):
     return code, (json.loads(text) if text else None)
 
 
+def cpu_seconds(pid):
+    """CPU seconds (user + system) used so far by process ``pid``, its threads and reaped children."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def end_processes_of(uid, patience=30.0):
     """SIGKILL every process running as ``uid`` (a sandbox's own user) until none is left."""
     import time
