@@ -20,7 +20,6 @@ import contextlib
 import copy
 import dis
 import functools
-import inspect
 import io
 import warnings
 
@@ -28,8 +27,8 @@ import numpy as np
 
 from nnlib import activations as act
 from nnlib import gradcheck, losses
-from nnlib.checks import (CheckFailed, as_array, call, check_close, check_function, check_no_loops,
-                          check_own_code, check_shape, describe, fail)
+from nnlib.checks import (CheckFailed, as_array, call, check_close, check_no_loops, check_own_code, check_shape,
+                          describe, fail, functions_reached)
 from nnlib.graph import lecture_example
 from nnlib.network import MLP
 from nnlib.tolerance import GRAD_RTOL, close, max_error
@@ -209,28 +208,6 @@ def _unchanged(before, after, name, where):
             for xi, yi in zip(x, y):
                 walk(xi, yi)
     walk(before, after)
-
-
-def _student_helpers(fn):
-    """The student's own functions that ``fn`` calls (defined in the notebook, not in a library)."""
-    code, scope = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
-    found = []
-    for name in (code.co_names if code else ()):
-        obj = scope.get(name)
-        if inspect.isfunction(obj) and obj.__module__ == getattr(fn, "__module__", None) and obj is not fn:
-            found.append(obj)
-    return found
-
-
-def _own_code_everywhere(fn, forbidden, seen=None):
-    """check_own_code on ``fn`` and on every notebook function it calls (the rule follows helpers)."""
-    seen = set() if seen is None else seen
-    if id(fn) in seen:
-        return
-    seen.add(id(fn))
-    check_own_code(fn, forbidden=forbidden)
-    for helper in _student_helpers(fn):
-        _own_code_everywhere(helper, forbidden, seen)
 
 
 def _exercise(label):
@@ -514,17 +491,13 @@ def activation_backward_rules(fn, reveal=True):
     """Exercise 2's rule: the derivatives are written by the student (nnlib's *_grad, softmax_backward,
     softmax_jacobian and get_activation are not used, also not in helpers). Stubs do not pass."""
     call(fn, *copy.deepcopy(ACTIVATION_CASES["sigmoid"][0]), "sigmoid", name="activation_backward")
-    todo, seen = [fn], set()
-    while todo:
-        current = todo.pop()
-        if id(current) in seen or getattr(current, "__code__", None) is None:
+    for current in functions_reached(fn):  # the function and the notebook helpers it reaches
+        if getattr(current, "__code__", None) is None:
             continue
-        seen.add(id(current))
         ready = _ready_made(current)
         if ready:
             fail(f"activation_backward uses nnlib's {', '.join(ready)}: write each derivative yourself "
                  "(the activations themselves, like activations.sigmoid, are allowed).")
-        todo += _student_helpers(current)
     return _passed("activation_backward: your own derivatives", reveal)
 
 
@@ -652,7 +625,7 @@ def dense_backward_rules(fn, reveal=True):
     call(fn, *copy.deepcopy(DENSE_CASES[0]), name="dense_backward")
     check_no_loops(fn, "Each gradient is one matrix expression over the whole batch: dZ.T @ A_prev, "
                        "dZ.sum(axis=0), dZ @ W.", name="dense_backward")
-    _own_code_everywhere(fn, forbidden=("nnlib",))
+    check_own_code(fn, forbidden=("nnlib",), name="dense_backward")  # follows the helpers it calls
     return _passed("dense_backward: no loops, your own code", reveal)
 
 
@@ -872,8 +845,8 @@ def backprop(fn, activation_fn=None, dense_fn=None, cases=None, reveal=True):
 def backprop_rules(fn, reveal=True):
     """Exercise 4's rule: your own backprop, not nnlib's network or gradient checker (stubs do not pass)."""
     call(fn, *network_case(LECTURE_000), name=getattr(fn, "__name__", "backprop"))
-    _own_code_everywhere(fn, forbidden=("nnlib.network", "nnlib.gradcheck", "nnlib.graph", "nnlib.optim",
-                                        "nnlib.train", "nnlib.losses"))
+    check_own_code(fn, forbidden=("nnlib.network", "nnlib.gradcheck", "nnlib.graph", "nnlib.optim", "nnlib.train",
+                                  "nnlib.losses"))  # follows the helpers it calls
     return _passed(f"{getattr(fn, '__name__', 'backprop')}: your own code", reveal)
 
 

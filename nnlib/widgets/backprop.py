@@ -15,7 +15,6 @@ of writing invites) around it. The figure is drawn once; each step only changes 
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
-import numpy as np
 
 from nnlib.widgets.base import Explorer, checkbox, html_table, int_slider, play_control
 
