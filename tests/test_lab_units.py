@@ -62,7 +62,10 @@ def run_all_cells(page, timeout_ms=240_000):
         """() => {
             const panel = window.jupyterapp.shell.currentWidget;
             const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-            return panel.sessionContext.session.kernel.status === 'idle'
+            // The session can be briefly absent while the kernel (re)connects: read it with care.
+            const status = panel && panel.sessionContext && panel.sessionContext.session
+                && panel.sessionContext.session.kernel && panel.sessionContext.session.kernel.status;
+            return status === 'idle'
                 && prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
                 && !prompts.some(p => p.textContent.includes('*'));
         }""", timeout=timeout_ms, polling=500)
