@@ -458,7 +458,7 @@ def activation_backward(fn, names, cases=None, reveal=True):
                         for w, advice in ACTIVATION_MISTAKES[name]]
             _check_cases(fn, ref_activation_backward, [(dA, Z, name)], name=f'activation_backward(dA, Z, "{name}")',
                          mistakes=mistakes, reveal=reveal,
-                         hint="dZ has the shape of Z: dZ = dA * f'(Z) evaluated at the layer's input Z.")
+                         hint="dZ has the shape of Z. Re-read the table of derivatives in section 3 (f' is taken at Z).")
     return _passed(f"activation_backward: {', '.join(names)} right", reveal)
 
 
@@ -581,7 +581,7 @@ def dense_backward_dW(fn, cases=None, reveal=True):
                  f"(dW from dense_backward returned shape {shape}).")
     _check_cases(_dense_part(fn, 1), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[1], cases or DENSE_CASES,
                  name="dW from dense_backward", mistakes=DW_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
-                 hint="dW has W's shape (N_l, N_(l-1)): dW = dZ.T @ A_prev.")
+                 hint="dW has W's shape (N_l, N_(l-1)). Re-read 'A batch, with samples as rows' in section 3.")
     return _passed("dense_backward: dW right", reveal)
 
 
@@ -603,7 +603,7 @@ def dense_backward_db(fn, cases=None, reveal=True):
                  "b - lr * db, turning b into an (N, N) matrix.")
     _check_cases(part, lambda dZ, A, W: ref_dense_backward(dZ, A, W)[2], cases or DENSE_CASES,
                  name="db from dense_backward", mistakes=DB_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
-                 hint="db has b's shape (N_l,): the sum of dZ over the samples.")
+                 hint="db has b's shape (N_l,). Re-read 'A batch, with samples as rows' in section 3.")
     return _passed("dense_backward: db right", reveal)
 
 
@@ -612,7 +612,7 @@ def dense_backward_dA_prev(fn, cases=None, reveal=True):
     """Exercise 3: dA_prev = dZ W, shape (m, N_(l-1))."""
     _check_cases(_dense_part(fn, 0), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[0], cases or DENSE_CASES,
                  name="dA_prev from dense_backward", mistakes=DA_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
-                 hint="dA_prev has A_prev's shape (m, N_(l-1)): dA_prev = dZ @ W.")
+                 hint="dA_prev has A_prev's shape (m, N_(l-1)). Re-read 'A batch, with samples as rows' in section 3.")
     return _passed("dense_backward: dA_prev right", reveal)
 
 
@@ -688,7 +688,7 @@ def cost(fn, cases=None, reveal=True):
             except Exception:
                 pass
         fail(f"cost is not right {where}" + (f": got {result:.6g}, expected {expected:.6g}" if reveal else "")
-             + ". Run the forward pass (Z = A_prev @ W.T + b, A = f(Z) per layer), then the loss averaged over the m samples.")
+             + ". Re-read the table of the two costs in section 3: each sample's loss, averaged over the m samples.")
     return _passed("cost: right", reveal)
 
 
@@ -809,7 +809,7 @@ def _check_one_backprop(fn, case, reveal, pieces):
         fail(f"The last layer's gradients are right but layer {bad[-1] + 1}'s are not {where}{detail}: look at "
              "how δ moves back one layer, δ^l = f'(Z^l) ⊙ (δ^(l+1) @ W^(l+1)).")
     fail(f"backprop is not right {where}: the gradients of layer(s) {', '.join(str(l + 1) for l in bad)} differ"
-         f"{detail}. Start from δ^L (squared error: (Ŷ - Y)/m ⊙ f'(Z^L); softmax + cross-entropy: (Ŷ - Y)/m).")
+         f"{detail}. Re-read the three steps of section 4, starting at the output layer.")
 
 
 def _backprop_pieces(activation_fn, dense_fn):
@@ -824,11 +824,11 @@ def _backprop_pieces(activation_fn, dense_fn):
 
 
 @_exercise("Exercise 4b (backprop)")
-def backprop_lectures(fn, activation_fn=None, dense_fn=None, reveal=True):
-    """Exercise 4b on the three lectures' networks (one sample each)."""
+def backprop_lectures(fn, activation_fn=None, dense_fn=None, cases=None, reveal=True):
+    """Exercise 4b on the three lectures' networks (one sample each; ``cases`` may give other samples)."""
     pieces = _backprop_pieces(activation_fn, dense_fn)
-    for net in (LECTURE_000, LECTURE_002, LECTURE_003):
-        _check_one_backprop(fn, network_case(net), reveal, pieces)
+    for case in cases or [network_case(net) for net in (LECTURE_000, LECTURE_002, LECTURE_003)]:
+        _check_one_backprop(fn, case, reveal, pieces)
     return _passed("backprop: the three lectures' networks right", reveal)
 
 
@@ -883,7 +883,7 @@ def numerical_gradient(fn, cases=None, reveal=True):
             _check_cases(fn, lambda f_, x_, e_: gradcheck.numerical_gradient(f_, x_, e_), [(f, x, eps)],
                      name=f"numerical_gradient(f, x, eps={eps:g})" if reveal else "numerical_gradient",
                      mistakes=NUMERICAL_MISTAKES, reveal=reveal,
-                     hint="For each entry i: (f(x + ε e_i) - f(x - ε e_i)) / (2ε), with the result of x's shape.")
+                     hint="Re-read the central difference in section 7: one entry at a time, a result of x's shape.")
     return _passed("numerical_gradient: right", reveal)
 
 
@@ -915,7 +915,7 @@ def relative_error(fn, cases=None, reveal=True):
                 fail("relative_error of two zero arrays returned nan or inf: keep the denominator above 0, "
                      "e.g. max(np.max(np.abs(a) + np.abs(b)), 1e-300). Two equal arrays have error 0.")
         _check_cases(fn, gradcheck.rel_error, [(a, b)], name="relative_error", mistakes=RELATIVE_MISTAKES,
-                     reveal=reveal, hint="relative error = max|a - b| / max(max(|a| + |b|), 1e-300).")
+                     reveal=reveal, hint="Re-read the formula of the relative error in section 7.")
     return _passed("relative_error: right", reveal)
 
 
