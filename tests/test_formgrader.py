@@ -77,8 +77,10 @@ def test_a_formula_in_a_written_answer_renders_with_the_network_off(formgrader, 
             refused.append(route.request.url)
             route.abort()
 
+    missing = []
     with chromium_page() as page:
         page.route("**/*", offline)
+        page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
         page.goto(f"{base}/formgrader/submissions/{submission_id(graded_course)}/?token={token}")
         answer = page.locator(".text_cell_render", has_text="Without one, every layer is linear")
         answer.wait_for(timeout=60_000)
@@ -89,6 +91,7 @@ def test_a_formula_in_a_written_answer_renders_with_the_network_off(formgrader, 
     assert loaded, f"MathJax did not load; refused: {refused}\n{log_path.read_text()[-2000:]}"
     assert "\\frac" not in text and "$" not in text, text
     assert not any("mathjax" in url.lower() for url in refused), refused
+    assert not [url for url in missing if "mathjax" in url.lower()], missing  # every MathJax file is served
 
 
 def test_the_page_asks_this_server_for_mathjax(formgrader, graded_course):
@@ -103,6 +106,46 @@ def test_the_page_asks_this_server_for_mathjax(formgrader, graded_course):
     with urllib.request.urlopen(f"{base}/static/jupyter_server_mathjax/MathJax.js?token={token}",
                                 timeout=30) as answer:
         assert answer.status == 200 and b"MathJax" in answer.read(2000)
+
+
+@pytest.fixture(scope="module")
+def demo_formgrader(tmp_path_factory):
+    """The formgrader opened, as the demo's closing hint says, on the course root the demo made."""
+    import os
+    require_browser()
+    tmp_path = tmp_path_factory.mktemp("demo_formgrader")
+    work = tmp_path / "demo-work"
+    env = dict(os.environ, PYTHONPATH=str(quickstart.ROOT), MPLBACKEND="Agg")
+    done = subprocess.run([sys.executable, "-m", "autograder", "demo", "--work", str(work), "--unit", "00_sample",
+                           "--no-progress"], cwd=quickstart.ROOT, env=env, capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"formgrader {work}" in done.stdout
+    command = quickstart.formgrader_command(work, python=sys.executable)
+    with jupyter_lab(command, cwd=work, tmp_path=tmp_path, env=quickstart.venv_env()) as server:
+        yield work, server
+
+
+def test_the_demos_written_answers_can_be_graded_by_hand(demo_formgrader):
+    """On the demo's course root, does the formgrader show a student's written answer with a box for its points?"""
+    from nbgrader.api import Gradebook
+
+    work, (base, token, log_path) = demo_formgrader
+    with Gradebook(f"sqlite:///{work / 'autograder' / 'gradebook.db'}") as gradebook:
+        notebook_id = gradebook.find_submission_notebook("00_sample", "00_sample", "partial").id
+    with chromium_page() as page:
+        page.goto(f"{base}/?token={token}")  # logs in (a cookie for the formgrader's API), opens the formgrader
+        page.wait_for_url("**/formgrader/**")
+        page.goto(f"{base}/formgrader/submissions/{notebook_id}/")
+        page.locator(".nbgrader_cell").first.wait_for(timeout=60_000)
+        points = page.locator("input.score#why_nonlinear")  # the written answer's points box
+        assert points.count() == 1, log_path.read_text()[-2000:]
+        points.fill("1")
+        with page.expect_response(lambda r: "/formgrader/api/grade/" in r.url and r.request.method == "PUT"):
+            points.press("Tab")  # the formgrader saves on change
+    with Gradebook(f"sqlite:///{work / 'autograder' / 'gradebook.db'}") as gradebook:
+        grade = gradebook.find_grade("why_nonlinear", "00_sample", "00_sample", "partial")
+        assert grade.manual_score == 1
 
 
 def test_the_demo_prints_the_command_that_opens_its_formgrader(tmp_path):
