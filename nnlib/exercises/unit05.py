@@ -1091,7 +1091,7 @@ def train_step(fn, cases=None, reveal=True):
     for case in cases or base:
         X, Y, Ws, bs, names, loss, lr = case
         sizes = [np.shape(Ws[0])[1]] + [np.shape(W)[0] for W in Ws]
-        where = f"for the network {sizes} with {names}, loss {loss!r}, lr = {lr:g}"
+        where = f"for the network {sizes} with {names}, loss {loss!r}" + (f", lr = {lr:g}" if reveal else "")
         given = _copy_case(case)
         result = call(fn, *given, name="train_step", where=where)
         _unchanged(case, given, "train_step", where)
