@@ -97,7 +97,9 @@ def summarise(course_root=ROOT):
     records = results.read_all(course_root)
     units = course_units(course_root)
     units += sorted({r.unit for r in records} - set(units))
-    per_unit = {u: [percent(r.score, r.max_score) for r in records if r.unit == u] for u in units}
+    # Only work that was handed in has a score to show; missing work is counted with its status.
+    per_unit = {u: [percent(r.score, r.max_score) for r in records if r.unit == u and r.status != results.MISSING]
+                for u in units}
     # A unit a student never handed in counts with its full maximum and no points.
     unit_max = {u: sum(q.points for q in questions(course_root, u) if q.auto) for u in units}
     totals = {}

@@ -120,6 +120,21 @@ def test_using_a_step_wrongly_exits_2_with_that_steps_usage(collected, tmp_path,
     assert message in err, err
 
 
+def test_release_with_no_unit_exits_1(tmp_path, capsys):
+    """Does release on a course without units finish with 1 and say where to add one?"""
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path)
+    assert cli.main(["release", "--course-root", str(tmp_path)]) == 1
+    assert "add a unit's notebook" in capsys.readouterr().out
+
+
+def test_grade_skips_a_submitted_folder_named_like_a_unit(course, capsys):
+    """Is a unit-named folder in autograder/submitted/ (an earlier wrong collect) never graded as a student, with exit 1?"""
+    (course / "autograder" / "submitted" / "00_sample" / "00_sample").mkdir(parents=True)
+    assert cli.main(["grade", "--course-root", str(course), "--no-progress"]) == 1
+    out = capsys.readouterr().out
+    assert "named like a unit, not a student" in out and "did you run collect?" in out
+
+
 def test_a_folder_that_is_no_course_shows_the_steps_usage(tmp_path, capsys):
     """Is --course-root without nbgrader_config.py a usage error of the step, not of the top level?"""
     with pytest.raises(SystemExit) as done:

@@ -82,3 +82,12 @@ def test_mask_numbers(message, masked):
     """Does mask_numbers replace each number, signs and exponents included, by '#'?"""
     assert report.mask_numbers(message) == masked
     assert not re.search(r"\d", report.mask_numbers(message))
+
+
+def test_missing_work_is_not_counted_as_a_submission(course):
+    """Does a unit's histogram count only handed-in work, while missing work still lowers the student's total?"""
+    results.write_result(course, results.Result(student="eve", unit="01_copy", status="missing", max_score=6.0))
+    summary = report.summarise(course)
+    assert len(summary["per_unit"]["01_copy"]) == 2  # ada and bob handed it in; eve did not
+    assert summary["statuses"]["01_copy"]["missing"] == 1
+    assert sorted(summary["overall"]) == pytest.approx([100 * 2 / 12, 100 * 4 / 12, 100.0])
