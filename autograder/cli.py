@@ -328,8 +328,12 @@ def build_parser():
                "flat).\n\n" + STUDENT_ID_RULE + "\n\nSOURCE is only read. A new version never overwrites "
                "silently: the replaced one is kept in autograder/archive/<student>/<unit>/ and reported; "
                "an identical resubmission changes nothing. Files that match no unit or student are "
-               "listed. A zip with ../ or absolute names, or that unpacks to more than "
-               f"{MAX_TOTAL_BYTES // 2**20} MiB, is refused whole.", do_collect)
+               "listed. A zip with ../ or absolute names, that unpacks to more than "
+               f"{MAX_TOTAL_BYTES // 2**20} MiB, or that is damaged (cut off) is refused whole; so is a "
+               "SOURCE that is the course itself or a release (its folders are units), and a folder named "
+               "like a unit is never taken for a student.\n\nEach submission's time goes to nbgrader's "
+               "timestamp.txt beside it: the time an LMS zip stored with the file, else the file's own time "
+               "(said as such).", do_collect)
     sub.add_argument("source", metavar="SOURCE", help="a folder or a .zip file")
 
     sub = step("grade", "check and grade every collected submission in sandboxed workers",
@@ -338,7 +342,10 @@ def build_parser():
                "worker processes, each student's code in a sandbox (no network, no access to solutions, "
                "the gradebook or other students, bounded time and memory). Writes the gradebook, "
                "autograder/autograded/ and one results record per submission in "
-               "autograder/results/<student>/<unit>.json, and prints a table. Safe to run again.", do_grade)
+               "autograder/results/<student>/<unit>.json, and prints a table with the count per status (missing "
+               "work counted apart). Safe to run again.\n\nDue dates: autograder/due.toml, one line per unit "
+               "(01_neuron = 2026-03-09T23:59:00+01:00; no zone means UTC), written into the gradebook so that "
+               "nbgrader's late-penalty plugin (set in nbgrader_config.py) applies.", do_grade)
     sub.add_argument("--student", action="append", default=[], metavar="ID",
                      help="grade only this student (repeat for several)")
     sub.add_argument("--unit", action="append", default=[], metavar="UNIT",
@@ -360,22 +367,26 @@ def build_parser():
                "Write autograder/grades.csv: one row per student; per unit its score (the auto-graded "
                "points, plus the written answers once graded by hand in the formgrader), its status and a "
                "column per question (grade id); then total, max total and the points still waiting for "
-               "hand grading. Missing work is an empty cell with the status 'missing'. "
+               "hand grading. Missing work is an empty cell with the status 'missing'. Per unit, too: when it "
+               "was submitted ('(file time)' when the file's own time was used) and how late against "
+               "autograder/due.toml (a late penalty is taken off the score). "
                "Columns keep their order from run to run.", do_export)
     sub.add_argument("--out", metavar="CSV", help="where to write it (default: autograder/grades.csv)")
 
     sub = step("report", "draw the class's score distributions and pass rates",
                "Write autograder/report/: PNG histograms of the scores (per unit and overall), a bar "
                "chart of each question's pass rate, and index.html showing them with a count of "
-               "statuses and the most common failure messages.", do_report)
+               "statuses, late work (due dates, on time and late per unit, each late submission) and the "
+               "most common failure messages.", do_report)
     sub.add_argument("--out", metavar="DIR", help="where to write it (default: autograder/report/)")
 
     sub = step("demo", "run the whole pipeline on four example students",
                "Make a separate course root (default autograder/demo-work/, emptied first, git-ignored) "
                "with the course's units (or a small sample unit when solutions/ is empty), write four "
                "example submissions per unit (perfect, partial, blank, broken), then collect, grade, "
-               "write feedback, export and report there, and print where everything is. Your own "
-               "gradebook and submissions are not touched.", do_demo)
+               "write feedback, export and report there, and print where everything is, with the command "
+               "that opens the formgrader on it for hand grading (python3 quickstart.py formgrader DIR). Your "
+               "own gradebook and submissions are not touched.", do_demo)
     sub.add_argument("--work", metavar="DIR", help="the demo's course root (default: autograder/demo-work)")
     sub.add_argument("--unit", action="append", default=[], metavar="UNIT",
                      help="use only this unit (repeat for several; default: all)")
