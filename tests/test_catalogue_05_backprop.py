@@ -65,7 +65,7 @@ def test_wrong_graph_answer_is_caught(name, wrong, cell, message):
 def test_wrong_local_derivatives_is_named_before_graph_gradients():
     """When local_derivatives is wrong, does graph_gradients' cell say to fix exercise 1a first?"""
     UNIT.assert_caught({"local_derivatives": local_swapped}, grade_ids=["test_graph_gradients"],
-                       message_contains="fix exercise 1a first")
+                       message_contains="Fix exercise 1a (local_derivatives) first")
 
 
 def local_with_numpy(a, b, c):
@@ -440,7 +440,7 @@ def test_backprop_missing_1_over_m_is_caught_on_batches_only():
 def test_backprop_built_on_a_wrong_piece_is_told_to_fix_that_piece():
     """When dense_backward is wrong, do the backprop cells say to fix exercise 3 first?"""
     UNIT.assert_caught({"dense_backward": dense_db_mean}, grade_ids=BACKPROP_CELLS,
-                       message_contains="fix that exercise first")
+                       message_contains="Fix dense_backward (exercise 3) first")
 
 
 def backprop_with_mlp(X, Y, Ws, bs, names, loss):
@@ -640,13 +640,13 @@ def test_wrong_gradient_check_is_caught(wrong, message):
 def test_gradient_check_on_a_one_sided_numerical_gradient_names_exercise_5a():
     """When numerical_gradient is one-sided, does the gradient_check cell send the student to exercise 5a?"""
     UNIT.assert_caught({"numerical_gradient": numerical_one_sided}, grade_ids=["test_gradient_check"],
-                       message_contains="numerical_gradient (exercise 5a)")
+                       message_contains="Fix numerical_gradient (exercise 5a) first")
 
 
 def test_own_backprop_with_a_bug_fails_the_own_gradient_check():
     """Does the student's own gradient check, run on a buggy backprop, fail and name exercise 4?"""
     UNIT.assert_caught({"backprop": make_backprop(at_output=True)},
-                       grade_ids=["test_own_backprop_passes_gradient_check"], message_contains="fix exercise 4 first")
+                       grade_ids=["test_own_backprop_passes_gradient_check"], message_contains="Fix exercise 4 (backprop) first")
 
 
 def numerical_flat_index(f, x, eps=1e-5):
@@ -774,6 +774,12 @@ def test_wrong_train_step_is_caught(wrong, message):
     UNIT.assert_caught({"train_step": wrong}, grade_ids=["test_train_step"], message_contains=message)
 
 
+def test_train_step_on_a_wrong_backprop_is_told_to_fix_backprop():
+    """When train_step is right but the student's backprop is not, is exercise 4 named first?"""
+    UNIT.assert_caught({"backprop": make_backprop(at_output=True)}, grade_ids=["test_train_step"],
+                       message_contains="Fix exercise 4 (backprop) first")
+
+
 def train_with_subtract(X, Y, Ws, bs, names, loss, lr):
     grads = UNIT_NAMESPACE["backprop"](X, Y, Ws, bs, names, loss)
     return ([np.subtract(W, np.multiply(lr, g)) for W, g in zip(Ws, grads[0])],
@@ -828,7 +834,7 @@ def test_lecture_numbers_from_a_wrong_backprop_are_told_to_fix_backprop():
     """With a wrong backprop, does the hidden part of the lecture cells say to fix exercise 4 first?"""
     wrong = make_backprop(at_output=True)
     failed = UNIT.assert_caught({"backprop": wrong}, grade_ids=["test_lecture_002_numbers"],
-                                message_contains="fix exercise 4 first")
+                                message_contains="Fix exercise 4 (backprop) first")
     assert [o.grade_id for o in failed] == ["test_lecture_002_numbers"]
 
 

@@ -371,8 +371,8 @@ def graph_gradients(fn, local_fn=None, cases=None, reveal=True):
         if close(got, expected):
             continue
         if local_fn is not None and not _passes(local_derivatives, local_fn):
-            fail("graph_gradients is not right, and local_derivatives is not right yet either: "
-                 "fix exercise 1a first, the chain rule multiplies those local derivatives.")
+            fail("Fix exercise 1a (local_derivatives) first: graph_gradients multiplies its local derivatives, "
+                 "and neither is right yet.")
         for wrong, advice in GRADIENT_MISTAKES:
             if close(got, np.array(wrong(a, b, c), dtype=float)):
                 fail(f"{advice} (graph_gradients {where})")
@@ -693,7 +693,7 @@ def cost(fn, cases=None, reveal=True):
 
 
 def _backprop_variant(X, Y, Ws, bs, names, loss, at_output=False, wrong_W=False, no_output_grad=False,
-                      softmax_twice=False, scale=1.0):
+                      softmax_twice=False):
     """A hand-written backprop with one chosen mistake (used to name the mistake)."""
     fs = [act.get_activation(n) for n in names]
     A, Zs, As = np.asarray(X, float), [], [np.asarray(X, float)]
@@ -714,7 +714,7 @@ def _backprop_variant(X, Y, Ws, bs, names, loss, at_output=False, wrong_W=False,
             delta = delta * fs[-1][1](point)
     dWs, dbs = [None] * len(Ws), [None] * len(Ws)
     for l in range(len(Ws) - 1, -1, -1):
-        dWs[l], dbs[l] = scale * delta.T @ As[l], scale * delta.sum(axis=0)
+        dWs[l], dbs[l] = delta.T @ As[l], delta.sum(axis=0)
         if l > 0:
             W_used = Ws[l - 1] if wrong_W else Ws[l]
             if wrong_W and np.shape(Ws[l - 1]) != np.shape(Ws[l]):
@@ -725,7 +725,6 @@ def _backprop_variant(X, Y, Ws, bs, names, loss, at_output=False, wrong_W=False,
 
 
 BACKPROP_MISTAKES = [
-    (dict(scale=None), "m"),  # placeholder: the 1/m cases are recognised by their ratio
     (dict(at_output=True),
      "You evaluated f' at the layer's output A instead of its input Z: δ^l = f'(Z^l) ⊙ (δ^(l+1) W^(l+1)); "
      "keep the Zs of the forward pass for this."),
@@ -778,18 +777,18 @@ def _check_one_backprop(fn, case, reveal, pieces):
             hint = " It looks transposed: dW = δ.T @ A_prev." if dWs[l].shape == W_shape[::-1] else ""
             if dWs[l].ndim == 2 and dWs[l].shape[0] == len(X) and len(X) not in W_shape:
                 hint += " An (m, m) block usually comes from broadcasting shapes (m,) against (m, 1)."
-            fail(f"dWs[{l}] (layer {l + 1}) has shape {dWs[l].shape} {where}; it must have the shape of "
-                 f"Ws[{l}], {W_shape}.{hint}")
+            fail(f"dWs[{l}] (layer {l + 1}) must have the shape of Ws[{l}], {W_shape}, not {dWs[l].shape}.{hint} "
+                 f"({where})")
         if dbs[l].shape != b_shape:
-            fail(f"dbs[{l}] (layer {l + 1}) has shape {dbs[l].shape} {where}; it must have b's shape {b_shape}: "
-                 "sum δ over the samples (axis=0). Shapes (m,) against (m, 1) broadcast into the wrong shape.")
+            fail(f"dbs[{l}] (layer {l + 1}) must have b's shape {b_shape}, not {dbs[l].shape}: sum δ over the "
+                 f"samples (axis=0); shapes (m,) against (m, 1) broadcast into the wrong shape. ({where})")
     if _grads_close((dWs, dbs), expected):
         return
     # Pieces before wholes: a broken earlier exercise is named first.
     for label, check, args in pieces:
         if not _passes(check, *args):
-            fail(f"backprop is not right {where}, and {label} does not pass its own tests yet: fix that "
-                 "exercise first, backprop builds on it.")
+            fail(f"Fix {label} first: it does not pass its own tests yet, and backprop builds on it "
+                 f"(backprop is not right {where}).")
     m = len(X)
     if m > 1 and _grads_close((dWs, dbs), ([m * g for g in expected[0]], [m * g for g in expected[1]])):
         fail(f"Your gradients are m = {m} times too large: the cost is the MEAN over the batch, "
@@ -799,7 +798,7 @@ def _check_one_backprop(fn, case, reveal, pieces):
              f"by m again in dW or db. (backprop {where})")
     if not all(close(d, e) for d, e in zip(dbs, expected[1])) and all(close(d, e) for d, e in zip(dWs, expected[0])):
         fail(f"The dW are right but a db is not: db^l is the sum of δ^l over the samples (axis=0). (backprop {where})")
-    for options, advice in BACKPROP_MISTAKES[1:]:
+    for options, advice in BACKPROP_MISTAKES:  # (a missing or extra 1/m is recognised above, by its ratio)
         wrong = _backprop_variant(*case, **options)
         if wrong is not None and _grads_close((dWs, dbs), wrong):
             fail(f"{advice} (backprop {where})")
@@ -1009,8 +1008,8 @@ def gradient_check(fn, pieces=(), cases=None, reveal=True):
                                     ("numerical_gradient (exercise 5a)", numerical_gradient, numerical_fn),
                                     ("relative_error (exercise 5b)", relative_error, relative_fn)):
             if piece is not None and not _passes(check, piece):
-                fail(f"gradient_check is not right {where}, and {label} does not pass its own tests yet: "
-                     "fix that exercise first, gradient_check builds on it.")
+                fail(f"Fix {label} first: it does not pass its own tests yet, and gradient_check builds on it "
+                     f"(gradient_check is not right {where}).")
         absolute = _absolute_check(case, grads)
         if abs(result - absolute) <= 1e-4 * max(absolute, 1e-12):
             fail("gradient_check reports the absolute error max|analytic - numerical|: use your relative_error, "
@@ -1045,9 +1044,10 @@ def own_backprop_passes(backprop_fn, gradient_check_fn, cases=None, reveal=True)
         error = float(np.asarray(error, dtype=float).reshape(()))
         if not (0.0 <= error < GRAD_RTOL):
             if not _grads_close((dWs, dbs), ref_backprop(*case)):
-                fail(f"Your gradient check rejects your backprop {where} (relative error {error:.3g}), and "
-                     "backprop is indeed wrong there: fix exercise 4 first.")
-            fail(f"Your backprop is right {where} but your gradient_check reports {error:.3g}: fix exercise 5c first.")
+                fail(f"Fix exercise 4 (backprop) first: your gradient check rightly rejects it {where} "
+                     f"(relative error {error:.3g}).")
+            fail(f"Fix exercise 5c (gradient_check) first: your backprop is right {where}, but your gradient_check "
+                 f"reports {error:.3g}.")
     return _passed("your backprop passes your gradient check", reveal)
 
 
@@ -1082,8 +1082,12 @@ TRAIN_MISTAKES = [
 
 
 @_exercise("Exercise 6 (train_step)")
-def train_step(fn, cases=None, reveal=True):
-    """Exercise 6: one step of gradient descent with every gradient taken at the old weights."""
+def train_step(fn, backprop_fn=None, cases=None, reveal=True):
+    """Exercise 6: one step of gradient descent with every gradient taken at the old weights.
+
+    With ``backprop_fn`` (the student's), a wrong step on a case where backprop is wrong too is sent back
+    to exercise 4.
+    """
     rng = np.random.default_rng(66)
     base = [network_case(LECTURE_000) + (0.1,), network_case(LECTURE_002) + (0.1,),
             random_case(rng, [3, 3, 3, 2], ["tanh", "relu", "linear"], m=4) + (0.5,),
@@ -1112,10 +1116,19 @@ def train_step(fn, cases=None, reveal=True):
         for wrong, advice in TRAIN_MISTAKES:
             if _grads_close(got, wrong(*_copy_case(case))):
                 fail(f"{advice} (train_step {where})")
+        if backprop_fn is not None:
+            try:
+                right_backprop = _grads_close(_read_backprop(_quietly(backprop_fn, *_copy_case(case)[:6]),
+                                                             len(Ws), where), ref_backprop(*case[:6]))
+            except Exception:
+                right_backprop = False
+            if not right_backprop:
+                fail(f"Fix exercise 4 (backprop) first: train_step takes its gradients, and backprop is not right "
+                     f"{where}.")
         if all(close(W_new, W) for W_new, W in zip(new_Ws, Ws)):
             fail(f"train_step returned the old weights {where}: subtract lr times each gradient.")
-        fail(f"train_step is not right {where}. Take (dWs, dbs) from backprop with the old weights, then "
-             "return [W - lr * dW ...] and [b - lr * db ...]. If backprop fails its tests, fix exercise 4 first.")
+        fail(f"train_step is not right {where}. Re-read section 8: every gradient from backprop at the given "
+             "weights, then each W - lr * dW and b - lr * db.")
     return _passed("train_step: right", reveal)
 
 
@@ -1205,7 +1218,8 @@ def _require_right_backprop(backprop_fn, lecture):
     grads = call(backprop_fn, *_copy_case(case), name="backprop", where=f"on lecture {lecture}'s network")
     dWs, dbs = _read_backprop(grads, 2, f"on lecture {lecture}'s network")
     if not _grads_close((dWs, dbs), ref_backprop(*case)):
-        fail(f"Your backprop is not right on lecture {lecture}'s network: fix exercise 4 first, these numbers come from it.")
+        fail(f"Fix exercise 4 (backprop) first: lecture {lecture}'s numbers come from it, and it is not right on "
+             "that network.")
 
 
 def lecture_numbers_match_own_code(fn, lecture, backprop_fn):
