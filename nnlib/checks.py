@@ -293,7 +293,7 @@ def check_function(fn, reference, cases, name=None, mistakes=(), hint="", reveal
     for args in cases:
         args = tuple(args)
         given = copy.deepcopy(args)
-        where = f"for input {_inputs(args, reveal)}"
+        where = ("for input " if reveal else "for a hidden test input: ") + _inputs(args, reveal)
         try:
             result = quietly(fn, *given)
         except Exception as error:

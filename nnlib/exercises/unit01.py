@@ -16,7 +16,7 @@ Decisions the notebook states and these checks follow:
 import numpy as np
 
 from nnlib import activations as reference
-from nnlib.checks import (call, check_close, check_finite, check_function, check_no_loops, check_own_code,
+from nnlib.checks import (CheckFailed, call, check_close, check_finite, check_function, check_no_loops, check_own_code,
                           check_piece, check_shape, check_type, exercise, fail)
 from nnlib.tolerance import close
 
@@ -276,11 +276,16 @@ def _shapes_check(base):
             _piece_first(fn_grad, grad)
             for f, name in ((fn, base), (fn_grad, grad)):
                 for z in (SHAPE_INPUTS if cases is None else cases):
-                    where = f"for an input of shape {np.shape(z)}" if np.ndim(z) else "for a plain number"
+                    kind = "input" if reveal else "hidden test input"
+                    where = f"for an {kind} of shape {np.shape(z)}" if np.ndim(z) else f"for a plain number as {kind}"
+                    where = where.replace("an hidden", "a hidden")
                     out = call(f, np.copy(z) if isinstance(z, np.ndarray) else z, name=name, where=where,
                                hint=ANY_SHAPE)
-                    check_type(out, f"{name} {where}", "array", "float64")
-                    check_shape(out, np.shape(z), f"{name} {where}", hint=ANY_SHAPE)
+                    try:
+                        check_type(out, name, "array", "float64")
+                        check_shape(out, np.shape(z), name, hint=ANY_SHAPE)
+                    except CheckFailed as failure:  # advice first, then where it happened
+                        fail(f"{failure} ({where})")
             if overflow:
                 for z in ([WIDE] if extremes is None else extremes):
                     where = "at z = [-1000, -50, 0, 50, 1000]" if reveal else f"for large |z| (shape {np.shape(z)})"
