@@ -34,7 +34,7 @@ import inspect
 import numpy as np
 
 from nnlib import losses
-from nnlib.checks import as_array, call, check_close, check_function, check_no_loops, check_own_code, fail
+from nnlib.checks import as_array, call, check_close, check_no_loops, check_own_code, fail
 from nnlib.exercises.unit02 import compare, exercise, require_written
 from nnlib.tolerance import close
 from nnlib.widgets import descent
@@ -45,6 +45,7 @@ __all__ = [
     "cross_entropy", "cross_entropy_grad", "cross_entropy_extremes", "softmax_cross_entropy",
     "softmax_cross_entropy_stable", "softmax_cross_entropy_grad", "losses_vectorised",
     "gradient_descent_values", "gradient_descent_path", "minibatches_cover", "minibatches_shuffle",
+    "minibatch_data",
 ]
 
 EPS = losses.EPS
