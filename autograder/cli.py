@@ -393,6 +393,9 @@ def build_parser():
     sub.add_argument("--workers", type=int, metavar="N", help="grading worker processes (default: all cores)")
     sub.add_argument("--no-progress", action="store_true", help="no progress bar")
     sub.add_argument("--unsafe", action="store_true", help="as for grade")
+
+    from autograder import exchange  # the class server's steps (JupyterHub and nbgrader's exchange)
+    exchange.add_step(step, EXAMPLES)
     return parser
 
 
