@@ -13,6 +13,7 @@ unit has not been released yet, the release made here from solutions/ is used.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -31,8 +32,18 @@ class AssignmentError(RuntimeError):
     """nbgrader could not register a unit in the gradebook; the message holds its log."""
 
 
+GRADEBOOK_URL = "NNFS_GRADEBOOK_URL"
+
+
 def db_url(course_root):
-    return "sqlite:///" + str(Path(course_root).resolve() / "autograder" / "gradebook.db")
+    """The gradebook's SQLAlchemy URL: ``$NNFS_GRADEBOOK_URL`` when set (a gradebook several graders
+    share, e.g. ``postgresql://grader@dbhost/nnfs``), else the course's ``autograder/gradebook.db``."""
+    return os.environ.get(GRADEBOOK_URL) or "sqlite:///" + str(Path(course_root).resolve() / "autograder" / "gradebook.db")
+
+
+def has_gradebook(course_root):
+    """True when the gradebook exists: a database server named by the URL, or the SQLite file."""
+    return bool(os.environ.get(GRADEBOOK_URL)) or (Path(course_root) / "autograder" / "gradebook.db").is_file()
 
 
 def units(course_root):
@@ -79,7 +90,7 @@ def ensure(course_root, unit):
     stamp = _stamp(course_root, unit)
     kept = course_root / WORK / "release" / unit
     if (stamp.is_file() and stamp.read_text() == fingerprint and kept.is_dir()
-            and (course_root / "autograder" / "gradebook.db").is_file() and _known(course_root, unit)):
+            and has_gradebook(course_root) and _known(course_root, unit)):
         return kept
     with tempfile.TemporaryDirectory(prefix="nnfs-assign-") as scratch:
         scratch = Path(scratch)

@@ -519,7 +519,7 @@ def _install(course_root, coursedir, student, unit, filename, data, origin, log,
     return Event(action, origin, student, unit, note, str(archived))
 
 
-def collect(source, course_root=ROOT, now=None, max_total_bytes=MAX_TOTAL_BYTES):
+def collect(source, course_root=ROOT, now=None, max_total_bytes=MAX_TOTAL_BYTES, time_source=None):
     """Collect every notebook of ``source`` (a folder or a zip) into the course's submitted folder.
 
     Parameters
@@ -532,6 +532,9 @@ def collect(source, course_root=ROOT, now=None, max_total_bytes=MAX_TOTAL_BYTES)
         The collection time written to the log and used to name archived versions.
     max_total_bytes : int
         A zip that would unpack to more than this is refused whole.
+    time_source : str, optional
+        Where the files' times come from when the caller knows better than the source does
+        (late.EXCHANGE_TIME: nbgrader's exchange); default: read from the source.
 
     Returns
     -------
@@ -571,7 +574,7 @@ def collect(source, course_root=ROOT, now=None, max_total_bytes=MAX_TOTAL_BYTES)
         if event.action in ("new", "replaced") or late.read_timestamp(folder) is None:
             # nbgrader reads timestamp.txt: the gradebook's submission time, and so its late penalties.
             late.write_timestamp(folder, submitted_at)
-        source = match.entry.time_source
+        source = time_source or match.entry.time_source
         if source == late.ZIP_TIME and match.owner.lms_id:
             source = late.LMS_TIME  # a Canvas or Moodle download: the zip keeps the upload's time
         event = dataclasses.replace(event, submitted_at=late.iso(submitted_at), time_source=source)

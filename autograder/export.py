@@ -123,8 +123,7 @@ def number(value):
 
 def hand_scores(course_root):
     """{(student, unit): {grade_id: points}} of the written answers already graded in the formgrader."""
-    database = Path(course_root) / "autograder" / "gradebook.db"
-    if not database.is_file():
+    if not assignments.has_gradebook(course_root):
         return {}
     from nbgrader.api import Gradebook
 
@@ -142,8 +141,7 @@ def hand_scores(course_root):
 
 def late_penalties(course_root):
     """{(student, unit): points} of the late penalties nbgrader's penalty plugin gave (none unless configured)."""
-    database = Path(course_root) / "autograder" / "gradebook.db"
-    if not database.is_file():
+    if not assignments.has_gradebook(course_root):
         return {}
     from nbgrader.api import Gradebook
 

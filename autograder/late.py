@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 import struct
 import tomllib
 from pathlib import Path
@@ -33,7 +34,9 @@ DUE_FILE = Path("autograder") / "due.toml"
 TIMESTAMP_NAME = "timestamp.txt"
 
 LMS_TIME, ZIP_TIME, FILE_TIME = "lms", "zip", "file"
+EXCHANGE_TIME = "exchange"  # nbgrader's exchange (a class on JupyterHub, autograder/exchange.py)
 TIME_SOURCES = {
+    EXCHANGE_TIME: "time nbgrader's exchange recorded at submission",
     LMS_TIME: "time from the LMS download",
     ZIP_TIME: "time stored in the zip",
     FILE_TIME: "the file's own time: the source records no submission time",
@@ -154,12 +157,21 @@ def apply_due_dates(course_root, units):
     from nbgrader.api import Gradebook
 
     from autograder import assignments
+    from autograder.release import tool_env
 
     dates = due_dates(course_root, units)
     if not dates:
         return dates
     (Path(course_root) / "autograder").mkdir(parents=True, exist_ok=True)
-    with Gradebook(assignments.db_url(course_root), "nnfs") as gradebook:
+    # A new gradebook is stamped by nbgrader running the `alembic` script by name: this Python's
+    # scripts must be on PATH even when the virtual environment is not activated.
+    saved_path = os.environ.get("PATH", "")
+    os.environ["PATH"] = tool_env()["PATH"]
+    try:
+        gradebook = Gradebook(assignments.db_url(course_root), "nnfs")
+    finally:
+        os.environ["PATH"] = saved_path
+    with gradebook:
         for unit, due in dates.items():
             assignment = gradebook.update_or_create_assignment(unit)
             assignment.duedate = due.astimezone(UTC).replace(tzinfo=None)  # nbgrader keeps naive UTC
@@ -170,11 +182,10 @@ def apply_due_dates(course_root, units):
 def known_due_dates(course_root):
     """{unit: due date}: the gradebook's (also set in the formgrader), overridden by due.toml's."""
     dates = {}
-    database = Path(course_root) / "autograder" / "gradebook.db"
-    if database.is_file():
-        from nbgrader.api import Gradebook
+    from autograder import assignments
 
-        from autograder import assignments
+    if assignments.has_gradebook(course_root):
+        from nbgrader.api import Gradebook
 
         with Gradebook(assignments.db_url(course_root)) as gradebook:
             dates = {a.name: a.duedate.replace(tzinfo=UTC) for a in gradebook.assignments if a.duedate}
