@@ -278,10 +278,10 @@ def descent_explorer(surface="narrow bowl", learning_rate=0.05, n_steps=30):
     """
     view = DescentView()
     controls = {
-        "surface": dropdown("surface", list(SURFACES), value=surface),
         "learning_rate": log_slider("learning rate $\\eta$", learning_rate, -3, 0.3, step=0.05,
                                     readout_format=".3g"),
         "n_steps": int_slider("steps", n_steps, 1, 100),
+        "surface": dropdown("surface", list(SURFACES), value=surface),
     }
     explorer = _FixedLayoutExplorer(controls, view.draw, nrows=1, ncols=2, figsize=(10.0, 3.8),
                                     clear=False, title="Gradient descent: move the learning rate",
