@@ -160,3 +160,21 @@ def test_second_run_at_once_is_refused(course):
     with grading._exclusive(course["root"]):
         with pytest.raises(grading.GradingError, match="Another grade run"):
             grading.grade_all(students=["good"], course_root=course["root"], progress=False)
+
+
+@pytest.mark.slow
+def test_wall_time_stop_is_retried_alone(tmp_path):
+    """Is a notebook stopped on wall time (not on computing time) graded once more, alone, before
+    its status counts, while a busy but honest one beside it keeps its points?"""
+    if sandbox.isolation_mode() == "none":
+        pytest.skip("no sandbox possible on this machine")
+    root = corpus.make_course(tmp_path / "course", timeout=1)
+    corpus.write_all(root, ["good"])
+    sleeper = corpus.answer(corpus.released(root),
+                            {**corpus.CORRECT, "double": "import time\ntime.sleep(60)\n" + corpus.CORRECT["double"]})
+    corpus.write_nb(root, "sleeper", sleeper)
+    graded = {r.student: r for r in grading.grade_all(course_root=root, workers=2, progress=False)}
+    assert graded["good"].status == results.GRADED and graded["good"].score == corpus.MAX_SCORE
+    sleeper = graded["sleeper"]
+    assert sleeper.status == results.TIMED_OUT
+    assert any("second run, alone" in r for r in sleeper.repairs)

@@ -21,7 +21,8 @@ import pytest
 from autograder import assignments, grading, results
 from autograder.judge import advice
 from autograder.judge.judge import Judge
-from autograder.judge.remote import Kernel, KernelStopped, StudentError, StudentFunction, student_error
+from autograder.judge.remote import (Kernel, KernelStopped, StudentError, StudentFunction, refill,
+                                     student_error)
 from autograder.judge.source import SubmittedSource
 from autograder.kernel import calls, sandbox, wire
 from nnlib import activations, checks
@@ -75,6 +76,23 @@ def test_frames_never_carry_pickles_or_code():
         with pytest.raises(wire.WireError):
             wire.decode(tree, {}, lambda tag, content: None)
     assert wire.decode({"ref": "nnlib.activations:sigmoid"}, {}, None) is activations.sigmoid
+
+
+def test_nnlib_objects_travel_as_their_state():
+    """Does a network of nnlib travel as its class name and attributes (no __init__, no code), and can a
+    trained copy be copied back into the original; is any class outside nnlib refused?"""
+    from nnlib.network import MLP
+    net = MLP([2, 3, 1], ["relu", "sigmoid"], seed=0)
+    tree, arrays = wire.encode([net], None)
+    [copy] = wire.decode(tree, arrays, None)
+    X = np.ones((4, 2))
+    assert type(copy) is MLP and np.allclose(copy.forward(X), net.forward(X))
+    copy.W[0][:] = 0.0
+    refill(net, copy)
+    assert np.allclose(net.W[0], 0.0)
+    for path in ("collections:OrderedDict", "nnlib.network:_private", "os:system"):
+        with pytest.raises(wire.WireError):
+            wire.decode({"object": path, "state": {"dict": []}}, {}, None)
 
 
 # ---- the submitted source, for the rule checks -----------------------------------------------

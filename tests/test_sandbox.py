@@ -237,12 +237,14 @@ def test_file_size_is_bounded(place):
 
 
 def test_identity_and_environment(place):
-    """Does the code run as the unprivileged user, as process 1, without the grader's environment?"""
+    """Does the code run as the unprivileged user, as process 1, without the grader's environment,
+    and with nothing (no variable, no host name) that says a grader is running?"""
     os.environ["NNFS_GRADER_CANARY"] = "should-not-leak"
 
     def probe():
         return {"uid": os.getuid(), "euid": os.geteuid(), "pid": os.getpid(),
                 "canary": os.environ.get("NNFS_GRADER_CANARY"), "home": os.environ.get("HOME"),
+                "names": sorted(os.environ), "host": socket.gethostname(),
                 "processes": sorted(p for p in os.listdir("/proc") if p.isdigit())}
 
     try:
@@ -255,6 +257,8 @@ def test_identity_and_environment(place):
     assert seen["processes"] == ["1"]
     assert seen["canary"] is None
     assert seen["home"] == str(place["scratch"][0])
+    assert seen["host"] == sandbox.HOSTNAME
+    assert not any(word in name for name in seen["names"] for word in ("NNFS", "GRADE", "SANDBOX"))
 
 
 def test_everything_dies_with_the_sandbox(place):

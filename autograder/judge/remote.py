@@ -272,6 +272,9 @@ def refill(original, changed):
                     original[index] = b
         else:
             original[:] = changed
+    elif type(original) is type(changed) and type(original).__module__.startswith("nnlib") \
+            and isinstance(getattr(original, "__dict__", None), dict):
+        refill(vars(original), vars(changed))  # an nnlib object (a network trained in place)
     elif isinstance(original, dict) and isinstance(changed, dict):
         for key, value in changed.items():
             if key in original and isinstance(original[key], (np.ndarray, list, dict)):

@@ -19,6 +19,8 @@ the other side resolves by itself:
 ``{"ref": "m:q"}``       a public function of numpy, math or nnlib, found by module and name
 ``{"name": "f"}``        the student's own name ``f`` in the kernel's namespace
 ``{"callback": 7}``      a function of the judge's (a test's lambda): the kernel calls back
+``{"object": "m:C",``    an instance of a class of nnlib (a network, an optimiser): its class by
+``"state": {...}}``      name, its attributes as data; made again without running ``__init__``
 ``{"handle": 2, ...}``   an object that stays in the kernel (not data): calls go back to it
 =======================  ===============================================================
 """
@@ -115,7 +117,7 @@ def reference_of(obj):
 def resolve_reference(text):
     """The function a reference names (only in numpy, math or nnlib)."""
     module_name, _, name = str(text).partition(":")
-    if module_name.split(".")[0] not in SHARED_MODULES or not name:
+    if module_name.split(".")[0] not in SHARED_MODULES or not name or name.startswith("_") or "._" in name:
         raise WireError(f"a reference outside numpy, math and nnlib: {text!r}")
     obj = importlib.import_module(module_name)
     for part in name.split("."):
@@ -165,6 +167,11 @@ class Encoder:
         reference = reference_of(value)
         if reference:
             return {"ref": reference}
+        cls = type(value)
+        if getattr(cls, "__module__", "").split(".")[0] == "nnlib" and isinstance(getattr(value, "__dict__", None), dict):
+            path = f"{cls.__module__}:{cls.__qualname__}"
+            if "<" not in path:
+                return {"object": path, "state": self.encode(dict(vars(value)), depth + 1)}
         return self._as_plain(value, depth)
 
     def _as_plain(self, value, depth):
@@ -232,6 +239,15 @@ def decode(tree, arrays, other, depth=0):
         return array.copy() if tag == "array" else array[()]
     if tag == "ref":
         return resolve_reference(content)
+    if tag == "object":
+        cls = resolve_reference(content)
+        state = decode(tree.get("state"), arrays, other, depth + 1)
+        if not isinstance(cls, type) or not cls.__module__.startswith("nnlib") or not isinstance(state, dict) \
+                or not all(isinstance(k, str) for k in state):
+            raise WireError("a malformed object of nnlib")
+        obj = cls.__new__(cls)
+        obj.__dict__.update(state)
+        return obj
     if tag in ("name", "callback", "handle"):
         return other(tag, tree)
     raise WireError(f"an unknown tag {tag!r}")
