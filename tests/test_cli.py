@@ -211,8 +211,11 @@ def test_whole_workflow_end_to_end(course, tmp_path):
     assert code == 0, out
     assert "4 new" in out and "Next: python -m autograder grade" in out
 
+    (course / "autograder" / "due.toml").write_text("00_sample = 2020-01-01T00:00:00Z\n")  # long past
     code, out = run_cli("grade", "--course-root", root, "--workers", "2", "--no-progress")
     assert code == 1, out  # the broken notebook is rejected, the batch still finishes
+    assert "4 submission(s) checked: 3 graded, 1 invalid." in out
+    assert "Due dates (from" in out and "00_sample 2020-01-01 00:00 UTC" in out
     table = {line.split()[0]: line.split() for line in out.splitlines()
              if line.split()[:1] and line.split()[0] in examples.KINDS and "00_sample" in line}
     assert table["perfect"][2:4] == ["graded", "6/6"]
@@ -237,6 +240,10 @@ def test_whole_workflow_end_to_end(course, tmp_path):
     assert {s: rows[s]["00_sample"] for s in rows} == {"blank": "0", "broken": "0", "partial": "3", "perfect": "6"}
     assert rows["broken"]["00_sample status"] == "invalid"
     assert rows["partial"]["00_sample:test_relu_hidden"] == "0" and rows["partial"]["00_sample:test_weighted_sum_hidden"] == "2"
+    assert rows["perfect"]["00_sample late"].startswith("late by") and rows["perfect"]["00_sample submitted"].endswith("(file time)")
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'autograder' / 'gradebook.db'}") as gradebook:  # nbgrader knows it too
+        assert gradebook.find_submission("00_sample", "perfect").total_seconds_late > 0
 
     code, out = run_cli("report", "--course-root", root)
     assert code == 0, out
