@@ -670,3 +670,47 @@ def test_one_bug_costs_one_cell_of_its_exercise(name, wrong, cell):
     outcomes = UNIT.run(QUICK_CELLS, {name: wrong})
     failed = [g for g, o in outcomes.items() if not o.passed]
     assert failed == [cell], failed
+
+
+def moons_relu_momentum(X_train, y_train, X_test, seed=0):
+    from nnlib.network import MLP
+
+    model = MLP([2, 32, 32, 2], ["relu", "relu", "linear"], seed=seed)
+    UNIT_LOOP(X_train, y_train, model, optim.Momentum(lr=0.05, beta=0.9).step, epochs=80, batch_size=16, seed=seed)
+    return model.predict(X_test)
+
+
+def moons_one_sigmoid_output(X_train, y_train, X_test, seed=0):
+    from nnlib.network import MLP
+
+    model = MLP([2, 12, 1], ["tanh", "sigmoid"], seed=seed)
+    UNIT_LOOP(X_train, y_train.reshape(-1, 1), model, optim.Adam(lr=0.03).step, epochs=80, batch_size=32,
+              seed=seed, loss="binary_cross_entropy")
+    return model.predict(X_test)
+
+
+def digits_tanh_momentum(X_train, y_train, X_test, seed=0):
+    from nnlib.network import MLP
+
+    model = MLP([64, 64, 10], ["tanh", "linear"], seed=seed)
+    UNIT_LOOP(X_train, y_train, model, optim.Momentum(lr=0.1, beta=0.9).step, epochs=20, batch_size=32, seed=seed)
+    return model.predict(X_test)
+
+
+def digits_softmax_output(X_train, y_train, X_test, seed=0):
+    from nnlib.network import MLP
+
+    model = MLP([64, 40, 10], ["relu", "softmax"], seed=seed)
+    UNIT_LOOP(X_train, y_train, model, optim.Adam(lr=0.005).step, epochs=20, batch_size=32, seed=seed,
+              loss="cross_entropy")
+    return model.predict(X_test)
+
+
+@pytest.mark.parametrize("name, right", [
+    ("classify_moons", moons_relu_momentum), ("classify_moons", moons_one_sigmoid_output),
+    ("classify_digits", digits_tanh_momentum), ("classify_digits", digits_softmax_output)],
+    ids=["moons-relu-momentum", "moons-sigmoid-output", "digits-tanh-momentum", "digits-softmax-output"])
+def test_other_right_classifier_earns_full_marks(name, right):
+    """Does another architecture and optimiser that generalises as well pass the threshold and rule cells?"""
+    cell = "test_classify_moons" if name == "classify_moons" else "test_classify_digits"
+    UNIT.assert_accepted({name: right}, grade_ids=[cell, "test_classifiers_own_code"])
