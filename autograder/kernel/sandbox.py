@@ -30,6 +30,7 @@ import json
 import os
 import resource
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -230,7 +231,7 @@ def _prepare(spec):
         os.makedirs(root + folder, exist_ok=True)
     _bind(spec.scratch, _place(root, spec.scratch))
     try:
-        os.sethostname(HOSTNAME)
+        socket.sethostname(HOSTNAME)
     except (AttributeError, OSError):
         pass
 

@@ -72,7 +72,10 @@ def run_kernel(connection_file, scratch):
     # The grader's modules stay reachable by the call server, not by name (nothing announces them).
     for name in [n for n in sys.modules if n == "autograder" or n.startswith("autograder.")]:
         del sys.modules[name]
+    for folder in [f for f in sys.path_importer_cache if "autograder" in str(f)]:
+        del sys.path_importer_cache[folder]
     sys.argv = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file]
+    sys.orig_argv = list(sys.argv)
     app = IPKernelApp.instance()
     app.initialize([
         "-f", connection_file,
