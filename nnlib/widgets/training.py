@@ -91,6 +91,7 @@ class TrainingDashboard:
         self._stop_event = threading.Event()
         self._thread = None
         self._artists = None
+        self._data_shown = None
         self._built_for = None
         self.redraw_seconds = []
 
@@ -224,8 +225,8 @@ class TrainingDashboard:
                              np.linspace(low[1], high[1], self.resolution))
         self._grid = np.column_stack([gx.ravel(), gy.ravel()])
         self._colors = np.array([to_rgb(c) for c in plotting.CLASS_COLORS[:n_classes]])
-        if not same_data:  # a new hidden size keeps the points and the axes: only the curves restart
-            self._artists = None
+        if not same_data:
+            self._data_shown = None
 
     def _regions(self):
         """An RGB picture of the class probabilities on the grid (pale where the network is unsure)."""
@@ -235,30 +236,36 @@ class TrainingDashboard:
         return rgb.reshape(self.resolution, self.resolution, 3)
 
     def _first_drawing(self, axes):
+        """Make every artist once; later redraws only change their data (no clearing, no relayout)."""
         loss_ax, region_ax = axes
-        for ax in axes:
-            ax.clear()
         train_line, = loss_ax.plot([], [], lw=2, color=plotting.CLASS_COLORS[0], label="training loss")
         val_line, = loss_ax.plot([], [], lw=2, ls="--", color=plotting.CLASS_COLORS[1], label="validation loss")
         loss_ax.set_xlabel("epoch")
         loss_ax.set_ylabel("cross-entropy")
         loss_ax.grid(alpha=0.3)
         loss_ax.legend(loc="upper right")
-        image = region_ax.imshow(self._regions(), origin="lower", extent=self._extent, aspect="auto",
-                                 interpolation="bilinear")
-        for k in range(len(self._colors)):
-            for X, y, marker_edge in ((self.X_train, self.y_train, "white"), (self.X_val, self.y_val, "black")):
-                mask = y == k
-                region_ax.scatter(X[mask, 0], X[mask, 1], s=18, c=plotting.CLASS_COLORS[k],
-                                  marker=plotting.CLASS_MARKERS[k], edgecolors=marker_edge, linewidths=0.5)
-        region_ax.set_xlim(self._extent[:2])
-        region_ax.set_ylim(self._extent[2:])
+        image = region_ax.imshow(np.ones((2, 2, 3)), origin="lower", aspect="auto", interpolation="bilinear")
+        points = {}
+        for k in range(max(n_classes for _, n_classes, _ in DATASETS.values())):
+            for part, edge in (("train", "white"), ("val", "black")):
+                points[k, part] = region_ax.scatter(np.empty(0), np.empty(0), s=18, color=plotting.CLASS_COLORS[k],
+                                                    marker=plotting.CLASS_MARKERS[k], edgecolors=edge,
+                                                    linewidths=0.5)
         region_ax.set_xlabel("$x_1$")
         region_ax.set_ylabel("$x_2$")
-        self._artists = {"train": train_line, "val": val_line, "image": image}
-        loss_ax.set_title("Loss after 000 epochs")
-        region_ax.set_title("two moons: validation accuracy 100%")
-        self.explorer.figure.tight_layout()
+        self.explorer.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+        self._artists = {"train": train_line, "val": val_line, "image": image, "points": points}
+
+    def _show_data(self):
+        """Put the current data set's points and extent into the region picture."""
+        region_ax = self._artists["image"].axes
+        for (k, part), collection in self._artists["points"].items():
+            X, y = (self.X_train, self.y_train) if part == "train" else (self.X_val, self.y_val)
+            collection.set_offsets(X[y == k] if k < len(self._colors) else np.empty((0, 2)))
+        self._artists["image"].set_extent(self._extent)
+        region_ax.set_xlim(self._extent[:2])
+        region_ax.set_ylim(self._extent[2:])
+        self._data_shown = self._built_for[0]
 
     def _draw(self, axes, lr, hidden, dataset):
         if self._built_for != (dataset, hidden):
@@ -266,6 +273,8 @@ class TrainingDashboard:
         self.optimizer.lr = float(lr)  # a new learning rate applies from the next batch on
         if self._artists is None:
             self._first_drawing(axes)
+        if self._data_shown != dataset:
+            self._show_data()
         loss_ax, region_ax = axes
         epochs = np.arange(1, self.epoch + 1)
         self._artists["train"].set_data(epochs, self.history["loss"])
