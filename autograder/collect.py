@@ -251,6 +251,14 @@ def _zip_entries(path, max_total_bytes=MAX_TOTAL_BYTES):
     if total > max_total_bytes:
         raise CollectError(f"{path} would unpack to {total / 2**20:.1f} MiB (the cap is "
                            f"{max_total_bytes / 2**20:.1f} MiB): refusing it as a possible zip bomb")
+    # Read every member once before anything is copied, so a corrupt one refuses the zip whole.
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as error:
+        raise CollectError(damaged_zip(path, error)) from None
+    if bad is not None:
+        raise CollectError(damaged_zip(path, "its checksum does not match", bad))
 
     def reader(info):
         def read():

@@ -327,6 +327,21 @@ def test_a_truncated_zip_is_called_damaged(course, tmp_path):
     assert not (course / "autograder" / "submitted").exists()
 
 
+def test_a_zip_with_a_corrupt_member_is_refused_whole(course, tmp_path):
+    """Is a zip whose second notebook is corrupt refused before the first one is collected?"""
+    download = tmp_path / "corrupt.zip"
+    with zipfile.ZipFile(download, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("smithjane_12345_6789012_01_neuron.ipynb", notebook("fine"))
+        archive.writestr("doejohn_22222_6789100_02_perceptrons.ipynb", notebook("john " * 50))
+    data = bytearray(download.read_bytes())
+    spot = data.index(b"john john")
+    data[spot:spot + 4] = b"XXXX"  # the bytes change, the stored checksum does not
+    download.write_bytes(bytes(data))
+    with pytest.raises(collect.CollectError, match="is a damaged zip file"):
+        collect.collect(download, course, now=T0)
+    assert not (course / "autograder" / "submitted").exists()
+
+
 # ----------------------------------------------------------------------------- submission times
 
 def test_folder_submissions_take_the_files_own_time_said_as_such(course, tmp_path):
