@@ -16,6 +16,7 @@ the other side resolves by itself:
 ``{"list": [...]}``      list            ``{"tuple": [...]}``  tuple
 ``{"dict": [[k, v]]}``   dict            ``{"complex": [re, im]}``
 ``{"array": "a3"}``      ndarray ``a3`` of the blob   ``{"scalar": "a4"}``  numpy scalar
+``{"dtype": "<f8"}``     a numpy dtype   ``{"scalar_type": "<f8"}``  a numpy scalar type
 ``{"ref": "m:q"}``       a public function of numpy, math or nnlib, found by module and name
 ``{"name": "f"}``        the student's own name ``f`` in the kernel's namespace
 ``{"callback": 7}``      a function of the judge's (a test's lambda): the kernel calls back
@@ -164,6 +165,10 @@ class Encoder:
             return {"array": self._array(np.array(value, copy=True, subok=False))}
         if isinstance(value, np.generic) and not isinstance(value, np.object_):
             return {"scalar": self._array(np.asarray(value))}
+        if isinstance(value, np.dtype) and value.fields is None and not value.hasobject:
+            return {"dtype": value.str}
+        if isinstance(value, type) and issubclass(value, np.generic) and value is not np.object_:
+            return {"scalar_type": np.dtype(value).str}
         reference = reference_of(value)
         if reference:
             return {"ref": reference}
@@ -237,6 +242,14 @@ def decode(tree, arrays, other, depth=0):
             raise WireError("a reference to a missing array")
         array = arrays[content]
         return array.copy() if tag == "array" else array[()]
+    if tag in ("dtype", "scalar_type"):
+        try:
+            dtype = np.dtype(str(content))
+        except TypeError:
+            raise WireError("a malformed dtype") from None
+        if dtype.hasobject or dtype.fields is not None:
+            raise WireError("a dtype that is not plain data")
+        return dtype if tag == "dtype" else dtype.type
     if tag == "ref":
         return resolve_reference(content)
     if tag == "object":
