@@ -72,6 +72,11 @@ class GradingError(RuntimeError):
 # Configuration
 # ----------------------------------------------------------------------------------------------
 
+def sandbox_uid_base(pid=None):
+    """The first sandbox user id of the grade run in process ``pid`` (default: this one)."""
+    return UID_BASE + ((pid or os.getpid()) % 5000) * 16
+
+
 def load_config(course_root):
     """The course's nbgrader configuration (nbgrader_config.py at its root)."""
     path = Path(course_root) / "nbgrader_config.py"
@@ -562,7 +567,7 @@ def _grade_all(students, units, workers, progress, course_root, unsafe, notebook
         grade_root = tempfile.mkdtemp()  # a plain name: nothing in a kernel's paths says "grader"
         os.chmod(grade_root, 0o711)  # the sandbox users must reach their scratch folders inside
         setup = {"grade_root": grade_root, "mode": mode,
-                 "uid_base": UID_BASE + (os.getpid() % 5000) * 16,
+                 "uid_base": sandbox_uid_base(),
                  "limits": dataclasses.asdict(limits or default_limits(config, timeout)),
                  "expose": list(sandbox.default_expose()), "config": dict(config),
                  "notebook_timeout": timeout}
@@ -582,6 +587,9 @@ def _grade_all(students, units, workers, progress, course_root, unsafe, notebook
             return _grade_pairs(pairs, pool, Batch(course_root, config, releases, None), progress)
         finally:
             pool.close()
+            if mode == "root":  # nothing of any submission outlives the run, whatever happened
+                for slot in range(workers):
+                    sandbox.end_processes_of(setup["uid_base"] + slot)
             shutil.rmtree(grade_root, ignore_errors=True)
 
 

@@ -28,12 +28,13 @@ HOSTILE = [s for s in corpus.SUBMISSIONS if s not in ("good", "partial", "blank"
 
 
 def sandbox_processes():
-    """Processes running as one of the grader's sandbox users."""
+    """Processes running as one of this run's sandbox users (other runs may share the machine)."""
     found = []
+    base = grading.sandbox_uid_base()
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if grading.UID_BASE <= entry.stat().st_uid < grading.UID_BASE + 100_000:
+                if base <= entry.stat().st_uid < base + 16:
                     found.append(entry.name)
             except FileNotFoundError:
                 pass
