@@ -52,7 +52,7 @@ def pip_install(*args):
     found = 0
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, bufsize=1)
-    tail = []
+    tail, counting = [], False  # counting: the running count's line is still open
     for line in process.stdout:
         tail = (tail + [line.rstrip()])[-30:]
         match = re.match(r"\s*(Collecting|Requirement already satisfied:|Obtaining|Processing) (\S+)", line)
@@ -60,16 +60,21 @@ def pip_install(*args):
             found += 1
             name = re.split(r"[<>=!~;\[ (]", match.group(2))[0]
             print(f"\r[quickstart]   {found:3d} package(s) resolved: {name:<40}", end="", flush=True)
-        elif line.startswith("Installing collected packages:"):
-            count = len(line.split(":", 1)[1].split(","))
-            print(f"\n[quickstart]   installing {count} package(s): the slowest part, a minute or more ...",
-                  flush=True)
-        elif line.startswith("Successfully installed"):
-            print(f"\n[quickstart]   done: {len(line.split()) - 2} package(s) installed", flush=True)
+            counting = True
+        elif line.startswith(("Installing collected packages:", "Successfully installed")):
+            if counting:
+                print(flush=True)
+                counting = False
+            if line.startswith("Installing"):
+                count = len(line.split(":", 1)[1].split(","))
+                say(f"  installing {count} package(s): the slowest part, a minute or more ...")
+            else:
+                say(f"  done: {len(line.split()) - 2} package(s) installed")
+    if counting:
+        print(flush=True)
     if process.wait() != 0:
-        print("\n" + "\n".join(tail), file=sys.stderr)
+        print("\n".join(tail), file=sys.stderr)
         raise subprocess.CalledProcessError(process.returncode, command)
-    print(flush=True)
 
 
 def pyproject_digest():
