@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 UNIT = "00_sample"
 ALICE, BOB, GRACE = "nnfsalice", "nnfsbob", "nnfsgrace"
+CAROL = "nnfscarol"  # logs in with the browser only, before fetching anything
 PASSWORD = "course-pw"
 NOTEBOOK = f"{UNIT}/{UNIT}.ipynb"
 WRONG_RELU = "def relu(z):\n    return z  # forgot to clip the negatives\n"
@@ -36,7 +37,7 @@ def _require_hub():
 @pytest.fixture(scope="module")
 def hub():
     _require_hub()
-    with hub_harness.running_hub([ALICE, BOB], [GRACE], units=[UNIT], password=PASSWORD) as running:
+    with hub_harness.running_hub([ALICE, BOB, CAROL], [GRACE], units=[UNIT], password=PASSWORD) as running:
         # A due date already past: every submission is late, which collect must make visible.
         (running.course_root / "autograder" / "due.toml").write_text(f'{UNIT} = "2020-01-01 12:00"\n')
         yield running
@@ -55,11 +56,17 @@ def _answers(hub):
 
 
 @pytest.fixture(scope="module")
-def class_done(hub):
-    """The whole flow once; returns what each step answered."""
-    done = {}
+def released(hub):
+    """The instructor releases the unit through the exchange."""
     release = hub_harness.course_command(hub, "exchange", "release", UNIT, "--exchange", str(hub.exchange))
     assert release.returncode == 0, release.stdout + release.stderr
+    return release
+
+
+@pytest.fixture(scope="module")
+def class_done(hub, released):
+    """The whole flow once; returns what each step answered."""
+    done = {}
     for name in (ALICE, BOB, GRACE):
         hub.start_server(name)
     for name, notebook in _answers(hub).items():
@@ -175,17 +182,23 @@ def test_instructor_tools_are_for_instructors_only(hub, class_done):
 
 
 @pytest.mark.browser
-def test_student_logs_in_and_sees_the_unit_in_the_assignments_tab(hub, class_done):
-    """Does a student who logs in with their password find the released unit in the Assignments tab?"""
+def test_student_logs_in_and_sees_the_unit_in_the_assignments_tab(hub, released):
+    """Does a student who logs in with their password find the released unit in the Assignments
+    tab, and no instructor tool in the Nbgrader menu?"""
     require_browser()
     with chromium_page() as page:
         page.goto(hub.base_url + "/hub/login", timeout=120_000)
-        page.fill("input#username_input", BOB)
+        page.fill("input#username_input", CAROL)
         page.fill("input#password_input", PASSWORD)
         page.click("#login_submit")
-        page.wait_for_url("**/user/nnfsbob/**", timeout=180_000)
-        page.goto(hub.base_url + "/user/nnfsbob/lab", timeout=120_000)
-        page.get_by_text("Nbgrader", exact=True).first.click(timeout=120_000)
-        page.get_by_text("Assignments", exact=True).first.click(timeout=60_000)
-        page.get_by_text(UNIT).first.wait_for(timeout=120_000)
-        assert page.get_by_text(UNIT).count() >= 1
+        page.wait_for_url(f"**/user/{CAROL}/**", timeout=300_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click(timeout=180_000)
+        items = page.locator(".lm-Menu-content .lm-Menu-itemLabel")
+        items.first.wait_for(timeout=60_000)
+        labels = items.all_inner_texts()
+        assert "Assignment List" in labels and not any("Formgrader" in label for label in labels), labels
+        page.locator(".lm-Menu-itemLabel", has_text="Assignment List").click(timeout=60_000)
+        # The Assignments tab lists the exchange's released units under "Released assignments".
+        released = page.locator("#released_assignments_list")
+        released.get_by_text(UNIT).wait_for(timeout=120_000)
+        assert released.get_by_text(UNIT).count() == 1
