@@ -30,6 +30,7 @@ Rules that keep submissions safe
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 import hashlib
@@ -605,8 +606,8 @@ def describe(report, course_root=ROOT):
     lines = []
     for event in report.events:
         where = f"{event.student}/{event.unit}"
-        when = (f"; submitted {late.shown_time(event.submitted_at)} ({late.TIME_SOURCES[event.time_source]})"
-                if event.submitted_at else "")
+        when = (f"; submitted {late.shown_time(event.submitted_at)}"
+                + (" (file time)" if event.time_source == late.FILE_TIME else "") if event.submitted_at else "")
         if event.action == "new":
             lines.append(f"  new       {where:<32} from {event.origin}{when}"
                          + (f" ({event.reason})" if event.reason else ""))
@@ -619,6 +620,10 @@ def describe(report, course_root=ROOT):
     if unmatched:
         lines.append(f"{len(unmatched)} file(s) were NOT collected:")
         lines.extend(f"  skipped   {e.origin}: {e.reason}" for e in unmatched)
+    sources = collections.Counter(e.time_source for e in report.events if e.action in ("new", "replaced"))
+    if sources:
+        lines.append("Submission times: " + "; ".join(
+            f"{late.TIME_SOURCES[source]} ({count} notebook(s))" for source, count in sorted(sources.items())) + ".")
     taken = len(report.events) - len(unmatched)
     counts = ", ".join(f"{len(report.of(a))} {a}" for a in ("new", "replaced", "unchanged"))
     lines.append(f"Collected {taken} notebook(s) from {report.source} into {Path(course_root) / submitted} "
