@@ -251,9 +251,13 @@ class TrainingDashboard:
                 points[k, part] = region_ax.scatter(np.empty(0), np.empty(0), s=18, color=plotting.CLASS_COLORS[k],
                                                     marker=plotting.CLASS_MARKERS[k], edgecolors=edge,
                                                     linewidths=0.5)
+        # Text is what costs most in a redraw: the regions need no tick labels, the curves few.
+        region_ax.set_xticks([])
+        region_ax.set_yticks([])
         region_ax.set_xlabel("$x_1$")
         region_ax.set_ylabel("$x_2$")
-        self.explorer.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
+        loss_ax.locator_params(nbins=5)
+        self.explorer.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.9, wspace=0.12)
         self._artists = {"train": train_line, "val": val_line, "image": image, "points": points}
 
     def _show_data(self):
