@@ -26,7 +26,7 @@ c.CourseDirectory.feedback_directory = os.path.join("autograder", "feedback")
 c.CourseDirectory.solution_directory = os.path.join("autograder", "solution")
 c.CourseDirectory.source_with_tests_directory = os.path.join("autograder", "source_with_tests")
 # The gradebook: autograder/gradebook.db, or the database NNFS_GRADEBOOK_URL names (any SQLAlchemy URL,
-# e.g. postgresql://grader@dbhost/nnfs, so several graders work in the formgrader while grade writes).
+# e.g. postgresql+psycopg2://grader@dbhost/nnfs, so several graders work in the formgrader while grade writes).
 c.CourseDirectory.db_url = (os.environ.get("NNFS_GRADEBOOK_URL")
                             or "sqlite:///" + os.path.join(ROOT, "autograder", "gradebook.db"))
 

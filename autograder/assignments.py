@@ -37,7 +37,7 @@ GRADEBOOK_URL = "NNFS_GRADEBOOK_URL"
 
 def db_url(course_root):
     """The gradebook's SQLAlchemy URL: ``$NNFS_GRADEBOOK_URL`` when set (a gradebook several graders
-    share, e.g. ``postgresql://grader@dbhost/nnfs``), else the course's ``autograder/gradebook.db``."""
+    share, e.g. ``postgresql+psycopg2://grader@dbhost/nnfs``), else the course's ``autograder/gradebook.db``."""
     return os.environ.get(GRADEBOOK_URL) or "sqlite:///" + str(Path(course_root).resolve() / "autograder" / "gradebook.db")
 
 
