@@ -265,9 +265,11 @@ def test_other_right_adam_step_earns_full_marks(right):
 def adam_by_nnlib(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
     optimizer = optim.Adam(lr, beta1, beta2, eps)
     if state is not None:
-        optimizer.m, optimizer.v, optimizer.t = floats(state["m"]), floats(state["v"]), state["t"]
+        # copies: nnlib's Adam may update its moments in place
+        optimizer.m, optimizer.v = [np.array(m, dtype=float) for m in state["m"]], [np.array(v, dtype=float) for v in state["v"]]
+        optimizer.t = state["t"]
     new = optimizer.step(params, grads)
-    return new, {"m": optimizer.m, "v": optimizer.v, "t": optimizer.t}
+    return new, {"m": [np.array(m) for m in optimizer.m], "v": [np.array(v) for v in optimizer.v], "t": optimizer.t}
 
 
 def test_adam_from_nnlib_loses_exactly_the_rule_cell():

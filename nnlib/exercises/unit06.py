@@ -823,6 +823,7 @@ def _loop_is_fine(train_loop):
 
 
 def _held_out_accuracy(classify, train_loop, X, y, test_fraction, seed, threshold, name, task, reveal):
+    _written(classify)
     if train_loop is not None and not _loop_is_fine(train_loop):
         fail(f"{name}: fix exercise 4 (train_loop) first; {name} trains with it.")
     X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, test_fraction, seed=seed)
