@@ -716,3 +716,21 @@ def test_other_right_classifier_earns_full_marks(name, right):
     """Does another architecture and optimiser that generalises as well pass the threshold and rule cells?"""
     cell = "test_classify_moons" if name == "classify_moons" else "test_classify_digits"
     UNIT.assert_accepted({name: right}, grade_ids=[cell, "test_classifiers_own_code"])
+
+
+def test_the_checks_reference_loop_is_nnlibs_training():
+    """Is the loop the checks compare with the same training as nnlib.train.train, history and weights alike?"""
+    from nnlib import datasets
+    from nnlib.exercises.unit06 import reference_loop
+    from nnlib.network import MLP
+
+    X, y = datasets.two_moons(n=45, noise=0.2, seed=5)
+    X_val, y_val = datasets.two_moons(n=20, noise=0.2, seed=6)
+    ours, theirs = MLP([2, 5, 2], ["tanh", "linear"], seed=3), MLP([2, 5, 2], ["tanh", "linear"], seed=3)
+    history = reference_loop(X, y, ours, optim.Adam(lr=0.02).step, epochs=3, batch_size=8, seed=4,
+                             X_val=X_val, y_val=y_val)
+    expected = train(theirs, X, y, "softmax_cross_entropy", optim.Adam(lr=0.02), epochs=3, batch_size=8,
+                     X_val=X_val, y_val=y_val, seed=4, progress=False)
+    assert np.allclose(history["loss"], expected["loss"], rtol=1e-9)
+    assert np.allclose(history["val_loss"], expected["val_loss"], rtol=1e-9)
+    assert all(np.allclose(a, b) for a, b in zip(ours.get_params(), theirs.get_params()))
