@@ -31,9 +31,15 @@ import numpy as np
 EPS = 1e-12
 
 
+def _as_float(values):
+    """``values`` as a float array: float32 stays float32 (a float32 network's output), else float64."""
+    return np.asarray(values, dtype=np.float32 if getattr(values, "dtype", None) == np.float32 else float)
+
+
 def _pair(y_hat, y, name):
     """Both arguments as float arrays of the same shape, or a ValueError naming the shapes."""
-    y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
+    y_hat = _as_float(y_hat)
+    y = np.asarray(y, dtype=y_hat.dtype)
     if y_hat.shape != y.shape:
         raise ValueError(
             f"{name}: prediction has shape {y_hat.shape} but target has shape {y.shape}; "
@@ -41,7 +47,7 @@ def _pair(y_hat, y, name):
     return y_hat, y
 
 
-def one_hot(labels, num_classes=None):
+def one_hot(labels, num_classes=None, dtype=float):
     """Integer class labels as one-hot rows.
 
     Parameters
@@ -49,31 +55,34 @@ def one_hot(labels, num_classes=None):
     labels : array_like of int, shape (n_samples,) (or a single int)
     num_classes : int, optional
         K; by default ``max(labels) + 1``.
+    dtype : numpy dtype
+        Of the result (float64 by default).
 
     Returns
     -------
     ndarray of shape (n_samples, K) (or (K,) for a single label), 1.0 at each label, 0.0 elsewhere.
     """
     labels = np.asarray(labels)
-    if labels.size and not np.all(np.equal(np.mod(labels, 1), 0)):
+    # an integer array holds whole numbers by its type; other arrays are checked
+    if labels.size and labels.dtype.kind not in "iu" and not np.all(np.equal(np.mod(labels, 1), 0)):
         raise ValueError(f"one_hot needs integer class labels; got {labels!r}")
-    labels = labels.astype(int)
+    labels = labels.astype(int, copy=False)
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"labels must lie in 0..{num_classes - 1}; got values from "
                          f"{labels.min()} to {labels.max()}")
-    return np.eye(num_classes)[labels]
+    return np.eye(num_classes, dtype=dtype)[labels]
 
 
 def _targets_like(probs, y, name):
     """Targets as an array of the shape of ``probs``: one-hot rows are kept, labels are encoded."""
-    probs = np.asarray(probs, dtype=float)
+    probs = _as_float(probs)
     y = np.asarray(y)
     if y.shape == probs.shape:
-        return probs, y.astype(float)
+        return probs, np.asarray(y, dtype=probs.dtype)  # only read: no copy needed
     if probs.ndim >= 1 and y.shape == probs.shape[:-1]:
-        return probs, one_hot(y, probs.shape[-1])
+        return probs, one_hot(y, probs.shape[-1], dtype=probs.dtype)
     raise ValueError(
         f"{name}: predictions have shape {probs.shape}; targets must be one-hot of the same shape "
         f"or integer labels of shape {probs.shape[:-1]}, but have shape {y.shape}")
@@ -178,8 +187,8 @@ def cross_entropy_grad(y_hat, y):
 
 def _log_softmax(logits):
     """log(softmax(z)) along the last axis by log-sum-exp: z - max - log(sum(exp(z - max)))."""
-    shifted = logits - np.max(logits, axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def softmax_cross_entropy(logits, y):
@@ -206,6 +215,23 @@ def softmax_cross_entropy_grad(logits, y):
     r""":math:`\partial L/\partial z = \frac1n(\mathrm{softmax}(z) - y)`, of the shape of ``logits``."""
     z, t = _targets_like(logits, y, "softmax_cross_entropy_grad")
     return (np.exp(_log_softmax(z)) - t) / _n_samples(z)
+
+
+def softmax_cross_entropy_and_grad(logits, y):
+    r"""Both :func:`softmax_cross_entropy` and :func:`softmax_cross_entropy_grad` from one softmax.
+
+    What a training step needs: the log-softmax and the encoding of the targets are computed once
+    and serve the value :math:`L` and the gradient :math:`\frac1n(\mathrm{softmax}(z) - y)` alike.
+
+    Returns
+    -------
+    value : float
+    grad : ndarray of the shape of ``logits``
+    """
+    z, t = _targets_like(logits, y, "softmax_cross_entropy")
+    log_probs = _log_softmax(z)
+    n = _n_samples(z)
+    return float(-np.sum(t * log_probs) / n), (np.exp(log_probs) - t) / n
 
 
 # --- registry ---------------------------------------------------------------------------------

@@ -4,12 +4,26 @@ The loop is plain mini-batch gradient descent: each epoch shuffles the samples, 
 batches, and for each batch computes the gradients (:meth:`nnlib.network.MLP.gradients`) and lets
 the optimiser turn them into new parameters. After each epoch the loss (and accuracy, for
 classification losses) is measured on the whole training set and on the validation set if given.
+
+Two things make the loop fast without changing what it computes: nnlib's optimisers write each
+step into the network's own arrays (``optimizer.update``, the in-place form of ``step``), and
+numpy's BLAS runs on :data:`BLAS_THREADS` thread(s) while training. bench/bench_train.py measures
+both.
 """
+import contextlib
+
 import numpy as np
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from nnlib import losses
-from nnlib.optim import SGD
+from nnlib.network import MLP
+from nnlib.optim import SGD, Optimizer
+
+#: Threads numpy's BLAS may use while :func:`train` runs (None leaves the setting alone). The
+#: course's matrices are small: one thread is as fast as two on a quiet machine, and on a busy one
+#: a second thread that waits for a core made training 2 to 30 times slower (bench/README.md).
+BLAS_THREADS = 1
 
 #: Losses for which accuracy means something (the targets are classes).
 CLASSIFICATION_LOSSES = ("binary_cross_entropy", "cross_entropy", "softmax_cross_entropy")
@@ -97,9 +111,43 @@ def _loss_value(model, X, y, loss_fn):
     return loss_fn(y_hat, y), y_hat
 
 
+def _blas_threads(threads):
+    """A context in which numpy's BLAS uses ``threads`` threads (None: no change)."""
+    return contextlib.nullcontext() if threads is None else threadpool_limits(threads, user_api="blas")
+
+
+def _updates_in_place(model, optimizer):
+    """Can the optimiser write its steps into the model's own arrays?
+
+    Yes for an :class:`~nnlib.network.MLP` trained by one of nnlib's optimisers whose ``step`` is
+    the standard one (``update`` on copies); any other optimiser (a student's, a subclass with its
+    own ``step``) goes through ``set_params(step(get_params(), grads))``.
+    """
+    return (isinstance(model, MLP) and isinstance(optimizer, Optimizer)
+            and type(optimizer).step is Optimizer.step)
+
+
+def _targets_once(model, y, loss):
+    """Integer labels as one-hot rows, made once for the whole training instead of in every batch.
+
+    Only for the cross-entropies of an MLP with several outputs (the rows are what the loss would
+    make of the labels itself); any other target is returned as it is.
+    """
+    y = np.asarray(y)
+    if (isinstance(model, MLP) and model.layer_sizes[-1] > 1 and y.ndim == 1
+            and loss in ("cross_entropy", "softmax_cross_entropy")):
+        return losses.one_hot(y, model.layer_sizes[-1], dtype=model.dtype)
+    return y
+
+
 def train(model, X, y, loss="softmax_cross_entropy", optimizer=None, epochs=20, batch_size=32,
           X_val=None, y_val=None, seed=None, progress=True, callback=None):
     """Train ``model`` in place by mini-batch gradient descent and return its :class:`History`.
+
+    Each batch is ``model.gradients`` followed by ``model.set_params(optimizer.step(model.get_params(),
+    grads))``; nnlib's optimisers on an MLP do the same step in place (``optimizer.update`` on the
+    model's arrays, which each epoch gets as fresh copies, so arrays taken from the model before
+    keep their values). numpy's BLAS uses :data:`BLAS_THREADS` thread(s) meanwhile.
 
     Parameters
     ----------
@@ -129,29 +177,40 @@ def train(model, X, y, loss="softmax_cross_entropy", optimizer=None, epochs=20, 
     classification = isinstance(loss, str) and loss in CLASSIFICATION_LOSSES
     optimizer = SGD(lr=0.1) if optimizer is None else optimizer
     rng = np.random.default_rng(seed)
+    y = _targets_once(model, y, loss)
     history = History()
     # no bar object at all without progress: nothing is printed or displayed (a grade cell that
     # writes to stderr scores 0 in nbgrader)
     bar = tqdm(total=int(epochs), desc="training", unit="epoch") if progress else None
-    for epoch in range(int(epochs)):
-        for X_batch, y_batch in minibatches(X, y, batch_size, rng):
-            _, dWs, dbs = model.gradients(X_batch, y_batch, loss)
-            grads = [g for pair in zip(dWs, dbs) for g in pair]  # [dW1, db1, dW2, db2, ...]
-            model.set_params(optimizer.step(model.get_params(), grads))
-        value, y_hat = _loss_value(model, X, y, loss_fn)
-        history["loss"].append(value)
-        if classification:
-            history["accuracy"].append(accuracy(y_hat, y))
-        if X_val is not None and y_val is not None:
-            val_value, val_hat = _loss_value(model, X_val, y_val, loss_fn)
-            history["val_loss"].append(val_value)
+    in_place = _updates_in_place(model, optimizer)
+    with _blas_threads(BLAS_THREADS):
+        for epoch in range(int(epochs)):
+            if in_place:
+                # fresh copies for this epoch's steps to write into: arrays handed out before (a
+                # W saved before training, a callback's snapshot) keep their values
+                model.set_params(model.get_params())
+                params = [p for pair in zip(model.W, model.b) for p in pair]  # [W1, b1, W2, b2, ...]
+            for X_batch, y_batch in minibatches(X, y, batch_size, rng):
+                _, dWs, dbs = model.gradients(X_batch, y_batch, loss)
+                grads = [g for pair in zip(dWs, dbs) for g in pair]  # [dW1, db1, dW2, db2, ...]
+                if in_place:
+                    optimizer.update(params, grads)  # the same step, written into the model's arrays
+                else:
+                    model.set_params(optimizer.step(model.get_params(), grads))
+            value, y_hat = _loss_value(model, X, y, loss_fn)
+            history["loss"].append(value)
             if classification:
-                history["val_accuracy"].append(accuracy(val_hat, y_val))
-        if bar is not None:
-            bar.set_postfix(loss=f"{value:.4g}", refresh=False)
-            bar.update(1)
-        if callback is not None and callback(epoch, history):
-            break
+                history["accuracy"].append(accuracy(y_hat, y))
+            if X_val is not None and y_val is not None:
+                val_value, val_hat = _loss_value(model, X_val, y_val, loss_fn)
+                history["val_loss"].append(val_value)
+                if classification:
+                    history["val_accuracy"].append(accuracy(val_hat, y_val))
+            if bar is not None:
+                bar.set_postfix(loss=f"{value:.4g}", refresh=False)
+                bar.update(1)
+            if callback is not None and callback(epoch, history):
+                break
     if bar is not None:
         bar.close()
     return history

@@ -223,3 +223,25 @@ def test_losses_never_modify_their_arguments(name):
     f(y_hat, y)
     f_grad(y_hat, y)
     assert close(y_hat, saved_hat) and close(y, saved_y)
+
+
+@pytest.mark.parametrize("targets", ["labels", "one-hot", "single"])
+def test_softmax_cross_entropy_and_grad_equals_the_two_functions(targets):
+    """Does the training step's fused loss give the value and gradient of the two separate functions?"""
+    rng = np.random.default_rng(3)
+    logits, labels = rng.normal(size=(6, 4)) * 3.0, rng.integers(0, 4, size=6)
+    y = {"labels": labels, "one-hot": np.eye(4)[labels], "single": labels[0]}[targets]
+    z = logits[0] if targets == "single" else logits
+    value, grad = losses.softmax_cross_entropy_and_grad(z, y)
+    assert close(value, losses.softmax_cross_entropy(z, y))
+    assert close(grad, losses.softmax_cross_entropy_grad(z, y))
+
+
+def test_float32_predictions_give_float32_gradients():
+    """Does a float32 prediction keep float32 in the gradients (a float32 network trains in float32)?"""
+    y_hat = np.array([[0.2, -1.0], [1.5, 0.3]], dtype=np.float32)
+    labels = np.array([1, 0])
+    assert losses.softmax_cross_entropy_and_grad(y_hat, labels)[1].dtype == np.float32
+    assert losses.mse_grad(y_hat, np.zeros((2, 2))).dtype == np.float32
+    assert losses.cross_entropy_grad(np.abs(y_hat), labels).dtype == np.float32
+    assert losses.mse_grad(y_hat.astype(float), np.zeros((2, 2))).dtype == np.float64

@@ -305,3 +305,48 @@ def test_predict_returns_classes_or_values():
     regression = MLP([2, 1], "linear")
     regression.set_weights([np.array([[2.0, 3.0]])], [np.ones(1)])
     assert close(regression.predict(X), [[3.0], [4.0]])
+
+
+# --- precision --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("names, loss, kind", [
+    (["relu", "linear"], "softmax_cross_entropy", "labels"),
+    (["tanh", "softmax"], "cross_entropy", "labels"),
+    (["sigmoid", "linear"], "mse", "real"),
+])
+def test_a_float32_network_computes_in_float32_what_float64_computes(names, loss, kind):
+    """Does dtype="float32" keep every array float32, with the float64 network's numbers to float32 precision?"""
+    rng = np.random.default_rng(12)
+    wide = random_model([5, 6, 3], names, seed=12)
+    narrow = MLP([5, 6, 3], names, dtype="float32")
+    narrow.set_weights(wide.W, wide.b)
+    X, y = rng.normal(size=(8, 5)), make_targets(kind, 8, 3, rng)
+    out = narrow.forward(X)
+    assert out.dtype == np.float32 and all(A.dtype == np.float32 for A in narrow.A + narrow.Z)
+    assert np.allclose(out, wide.forward(X), rtol=1e-5, atol=1e-6)
+    value, dWs, dbs = narrow.gradients(X, y, loss)
+    expected = wide.gradients(X, y, loss)
+    assert abs(value - expected[0]) < 1e-5 * max(1.0, abs(expected[0]))
+    for got, want in zip(dWs + dbs, expected[1] + expected[2]):
+        assert got.dtype == np.float32
+        assert np.allclose(got, want, rtol=1e-4, atol=1e-6)
+
+
+def test_the_default_precision_is_float64_and_others_are_refused():
+    """Is a network float64 unless asked, float32 when asked, and another dtype refused with the choices?"""
+    assert MLP([2, 3], "tanh", seed=0).W[0].dtype == np.float64
+    assert MLP([2, 3], "tanh", seed=0, dtype=np.float32).b[0].dtype == np.float32
+    assert close(MLP([2, 3], "tanh", seed=0, dtype="float32").W[0], MLP([2, 3], "tanh", seed=0).W[0])
+    with pytest.raises(ValueError, match="float32"):
+        MLP([2, 3], "tanh", dtype="float16")
+
+
+def test_gradients_leave_the_returned_forward_output_and_the_input_alone():
+    """Does gradients() (no copies inside) leave X untouched and forward still return a fresh array?"""
+    model = random_model([3, 4, 3], ["relu", "linear"], seed=13)
+    X, labels = np.random.default_rng(13).normal(size=(5, 3)), np.array([0, 1, 2, 1, 0])
+    saved = X.copy()
+    model.gradients(X, labels)
+    assert close(X, saved) and not np.shares_memory(model.A[0], X)
+    out = model.forward(X)
+    assert not np.shares_memory(out, model.A[-1])

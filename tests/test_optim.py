@@ -105,3 +105,38 @@ def test_mismatched_lists_are_refused(make):
         make().step([np.zeros(2), np.zeros(3)], [np.zeros(2)])
     with pytest.raises(ValueError, match="shape"):
         make().step([np.zeros(2)], [np.zeros(3)])
+
+
+@pytest.mark.parametrize("make", OPTIMISERS)
+@PROPERTY
+@given(pair=param_lists())
+def test_update_writes_the_same_steps_as_step_into_the_arrays(make, pair):
+    """Does update(params, grads) change params in place to exactly what step returns, step after step?"""
+    params, grads = pair
+    pure, in_place = make(), make()
+    expected = params
+    arrays = [p.copy() for p in params]
+    for _ in range(3):
+        expected = pure.step(expected, grads)
+        in_place.update(arrays, grads)
+    assert all(np.array_equal(a, e) for a, e in zip(arrays, expected))
+
+
+@pytest.mark.parametrize("make", OPTIMISERS)
+def test_float32_parameters_stay_float32(make):
+    """Do the steps of a float32 network's parameters stay float32, in both forms?"""
+    params = [np.ones((2, 3), dtype=np.float32), np.zeros(3, dtype=np.float32)]
+    grads = [np.full((2, 3), 0.5, dtype=np.float32), np.ones(3, dtype=np.float32)]
+    opt = make()
+    assert [p.dtype for p in opt.step(params, grads)] == [np.float32, np.float32]
+    opt.update(params, grads)
+    assert [p.dtype for p in params] == [np.float32, np.float32]
+
+
+@pytest.mark.parametrize("make", OPTIMISERS)
+def test_update_refuses_mismatched_lists(make):
+    """Does the in-place form refuse a missing gradient or one of the wrong shape, as step does?"""
+    with pytest.raises(ValueError, match="gradient"):
+        make().update([np.zeros(2), np.zeros(3)], [np.zeros(2)])
+    with pytest.raises(ValueError, match="shape"):
+        make().update([np.zeros(2)], [np.zeros(3)])

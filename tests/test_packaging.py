@@ -16,10 +16,15 @@ def requirement(text):
     return name, constraint
 
 
+#: Optional extras that environment.yml leaves out: PyTorch, for one column of a benchmark only.
+NOT_IN_CONDA = ("bench",)
+
+
 def pip_requirements():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    lines = project["dependencies"] + [r for extra in project["optional-dependencies"].values() for r in extra]
-    return dict(requirement(line) for line in lines)
+    extras = [r for name, extra in project["optional-dependencies"].items() if name not in NOT_IN_CONDA
+              for r in extra]
+    return dict(requirement(line) for line in project["dependencies"] + extras)
 
 
 def conda_requirements():

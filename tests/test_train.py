@@ -157,3 +157,84 @@ def test_progress_true_shows_a_bar(capsys):
     model = MLP([2, 4, 2], ["tanh", "linear"], seed=0)
     train(model, XOR_X, XOR_Y, epochs=3, batch_size=2, seed=0, progress=True)
     assert "3/3" in capsys.readouterr().err
+
+
+# --- the fast path: in-place steps, BLAS threads, float32 ----------------------------------------
+
+class StepOnly:
+    """An optimiser with nothing but step(params, grads), as a student would write one."""
+
+    def __init__(self, optimizer):
+        self.optimizer = optimizer
+
+    def step(self, params, grads):
+        return self.optimizer.step(params, grads)
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(lr=0.2), lambda: Adam(lr=0.02)])
+def test_in_place_steps_train_exactly_like_set_params_of_step(make):
+    """Does nnlib's in-place loop give the very numbers of set_params(step(get_params(), grads))?"""
+    X, y = datasets.two_moons(n=60, noise=0.2, seed=1)
+    runs = []
+    for optimizer in (make(), StepOnly(make())):
+        model = MLP([2, 8, 2], ["relu", "linear"], seed=4)
+        history = train(model, X, y, optimizer=optimizer, epochs=4, batch_size=16, X_val=X[:20], y_val=y[:20],
+                        seed=4, progress=False)
+        runs.append((model.get_params(), history))
+    (fast, fast_history), (plain, plain_history) = runs
+    assert all(np.array_equal(a, b) for a, b in zip(fast, plain))
+    assert fast_history == plain_history
+
+
+def test_arrays_taken_from_the_model_keep_their_values():
+    """Do a W saved before training and W's seen by the callback keep their values (no in-place surprise)?"""
+    model = MLP([2, 4, 2], ["tanh", "linear"], seed=0)
+    before, before_copy = model.W[0], model.W[0].copy()
+    snapshots = []
+    train(model, XOR_X, XOR_Y, optimizer=Adam(lr=0.05), epochs=3, batch_size=2, seed=0, progress=False,
+          callback=lambda epoch, history: snapshots.append((model.W[0], model.W[0].copy())))
+    assert np.array_equal(before, before_copy)
+    assert all(np.array_equal(seen, copy) for seen, copy in snapshots)
+    assert not np.array_equal(snapshots[0][0], snapshots[-1][0])
+
+
+def test_an_optimiser_with_its_own_step_is_called():
+    """Does a subclass that overrides step (e.g. adds a penalty) have its step used, not the in-place one?"""
+    calls = []
+
+    class Counting(SGD):
+        def step(self, params, grads):
+            calls.append(len(params))
+            return super().step(params, grads)
+
+    train(MLP([2, 3, 2], ["tanh", "linear"], seed=0), XOR_X, XOR_Y, optimizer=Counting(lr=0.1), epochs=2,
+          batch_size=2, seed=0, progress=False)
+    assert calls == [4] * 4  # 2 epochs x 2 batches, [W1, b1, W2, b2] each time
+
+
+def test_blas_runs_on_blas_threads_while_training_and_is_restored_after():
+    """Does numpy's BLAS use train_module.BLAS_THREADS threads during training, and its own setting after?"""
+    from threadpoolctl import threadpool_info
+
+    from nnlib import train as train_module
+
+    def blas_threads():
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    outside, seen = blas_threads(), []
+    train(MLP([2, 3, 2], ["tanh", "linear"], seed=0), XOR_X, XOR_Y, epochs=2, batch_size=2, seed=0,
+          progress=False, callback=lambda epoch, history: seen.append(blas_threads()))
+    assert seen == [[train_module.BLAS_THREADS] * len(outside)] * 2
+    assert blas_threads() == outside
+
+
+def test_a_float32_network_trains_in_float32_to_the_same_accuracy():
+    """Does a float32 64-32-10 network stay float32 and reach the 95 % of the float64 test on held-out digits?"""
+    X, y = datasets.digits()
+    order = np.random.default_rng(0).permutation(len(y))
+    train_rows, test_rows = order[:1400], order[1400:]
+    model = MLP([64, 32, 10], ["relu", "linear"], seed=0, dtype="float32")
+    train(model, X[train_rows], y[train_rows], optimizer=Adam(lr=0.01), epochs=15, batch_size=32, seed=0,
+          progress=False)
+    assert all(p.dtype == np.float32 for p in model.get_params())
+    assert accuracy(model.predict(X[test_rows]), y[test_rows]) >= 0.95
