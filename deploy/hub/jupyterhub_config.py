@@ -12,8 +12,9 @@
 Settings come from the environment, which hub.py fills from its options:
 NNFS_HUB_IP, NNFS_HUB_PORT (the address students open), NNFS_HUB_STATE (the hub's database,
 cookie secret and logs), NNFS_EXCHANGE, NNFS_COURSE_ROOT, NNFS_HUB_API_PORT and
-NNFS_HUB_PROXY_API_PORT (internal ports on 127.0.0.1), and NNFS_HUB_SERVICE_TOKEN (optional: an
-API token for scripts such as the tests and the bench, with the right to manage users and servers).
+NNFS_HUB_PROXY_API_PORT (internal ports on 127.0.0.1), NNFS_GRADEBOOK_URL (optional: the shared
+gradebook, given to instructors' servers only) and NNFS_HUB_SERVICE_TOKEN (optional: an API token
+for scripts such as the tests and the bench, with the right to manage users and servers).
 """
 import grp
 import os
@@ -73,8 +74,11 @@ def is_instructor(username):
 
 def choose_tools(spawner):
     """Before a server starts: instructors get every nbgrader tool, students the student set."""
-    role = "instructor" if is_instructor(spawner.user.name) else "student"
-    spawner.environment["JUPYTER_CONFIG_PATH"] = os.path.join(HERE, role)
+    instructor = is_instructor(spawner.user.name)
+    spawner.environment["JUPYTER_CONFIG_PATH"] = os.path.join(HERE, "instructor" if instructor else "student")
+    if instructor and os.environ.get("NNFS_GRADEBOOK_URL"):
+        # The shared gradebook (PostgreSQL) for the formgrader; its address never reaches a student.
+        spawner.environment["NNFS_GRADEBOOK_URL"] = os.environ["NNFS_GRADEBOOK_URL"]
 
 
 c.Spawner.pre_spawn_hook = choose_tools
