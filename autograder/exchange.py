@@ -197,14 +197,14 @@ def add_step(step, examples):
                "submission time kept for due dates and late penalties); feedback writes each graded "
                "student's page for the unit and returns it through the exchange. Grade between collect "
                "and feedback with the grade step. The exchange folder is --exchange, else $NNFS_EXCHANGE, "
-               f"else {DEFAULT_EXCHANGE}.", run_step)
+               f"else {DEFAULT_EXCHANGE}.", do_exchange)
     sub.add_argument("action", choices=("release", "collect", "feedback"), help="what to do")
     sub.add_argument("units", nargs="+", metavar="UNIT", help="the units")
     sub.add_argument("--exchange", metavar="DIR", help="nbgrader's exchange folder")
     return sub
 
 
-def run_step(args):
+def do_exchange(args):
     """The ``exchange`` step: returns an exit code (0 done, 1 nbgrader refused or nothing came)."""
     from autograder import assignments
     from autograder.cli import UsageError, shown

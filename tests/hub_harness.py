@@ -147,7 +147,7 @@ class Hub:
 
 def add_account(role, name, password):
     """hub.py add-student / add-instructor, as the README says."""
-    subprocess.run([*HUB_COMMAND, f"add-{role}", name, "--password-stdin"], input=password + "\n",
+    subprocess.run([*HUB_COMMAND, f"add-{role}", name], input=password + "\n",
                    text=True, check=True, capture_output=True)
 
 

@@ -1,7 +1,7 @@
 """Run a class of the course on one machine: JupyterHub with nbgrader's exchange.
 
     sudo .venv/bin/python deploy/hub/hub.py start                  the hub, on port 8000
-    sudo .venv/bin/python deploy/hub/hub.py add-student ada        an account in nnfs-students
+    sudo .venv/bin/python deploy/hub/hub.py add-student ada        an account in nnfs-students (asks for its password)
     sudo .venv/bin/python deploy/hub/hub.py add-instructor grace   an account in nnfs-instructors
 
 ``start`` needs root (each user's JupyterLab runs as that user). Before it starts JupyterHub it
@@ -121,13 +121,23 @@ def build_parser():
     sub.add_argument("--proxy-api-port", type=int, default=8001, help="the proxy's internal port on 127.0.0.1")
     sub.set_defaults(handler=start)
     for name, group in (("add-student", STUDENTS), ("add-instructor", INSTRUCTORS)):
-        sub = steps.add_parser(name, help=f"create a system account in {group} (as root)")
+        sub = steps.add_parser(name, help=f"create a system account in {group} (as root); its password "
+                                          "is asked for, or read from the first line of stdin")
         sub.add_argument("name")
-        sub.add_argument("--password-stdin", action="store_true", help="read the account's password from stdin")
-        sub.set_defaults(handler=lambda args, group=group: (
-            need_root("adding a user"),
-            print(add_user(args.name, group, sys.stdin.readline().rstrip("\n") if args.password_stdin else None))))
+        sub.set_defaults(handler=lambda args, group=group: add_account(args.name, group))
     return parser
+
+
+def add_account(name, group):
+    """``add-student`` / ``add-instructor``: the account, with the password typed or piped in."""
+    need_root("adding a user")
+    if sys.stdin.isatty():
+        import getpass
+        password = getpass.getpass(f"password for {name}: ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    home = add_user(name, group, password or None)
+    print(f"{name} ({group}): home {home}" + ("" if password else "; no password set, so no log-in yet"))
 
 
 if __name__ == "__main__":
