@@ -13,210 +13,17 @@ How a failure is worded (the course's feedback pattern):
 - a recognised mistake gets its name and the fix first; otherwise the message points to the idea
   to re-read, without the formula.
 
-The helpers :func:`require_written`, :func:`pieces_advice` and :func:`compare` are generic; unit 03's
-module uses them too.
+The generic helpers (:func:`~nnlib.exercises.common.compare` and the others) live in
+:mod:`nnlib.exercises.common`.
 """
-import contextlib
-import copy
 import functools
-import io
 
 import numpy as np
 
-from nnlib.checks import CheckFailed, check_function, check_type, fail, uses
-from nnlib.checks import exercise as named_exercise
-from nnlib.tolerance import ATOL, RTOL
-
-# ---------------------------------------------------------------------------------- helpers
-
-
-def same(result, expected):
-    """True when ``result`` equals ``expected`` within the course tolerance, nan where ``expected`` has nan."""
-    try:
-        result, expected = np.asarray(result, dtype=float), np.asarray(expected, dtype=float)
-    except (TypeError, ValueError):
-        return False
-    return result.shape == expected.shape and bool(np.allclose(result, expected, rtol=RTOL, atol=ATOL, equal_nan=True))
-
-
-def _quietly(fn, *args):
-    """``fn(*args)`` with numpy's overflow warnings silenced (a wrong answer may overflow on purpose)."""
-    with np.errstate(all="ignore"):
-        return fn(*copy.deepcopy(args))
-
-
-def _raised_inside(error, fn):
-    """True when ``error`` was raised by ``fn``'s own code (not by a function it called)."""
-    traceback = error.__traceback__
-    while traceback.tb_next is not None:
-        traceback = traceback.tb_next
-    return traceback.tb_frame.f_code is getattr(fn, "__code__", None)
-
-
-def require_written(fn, args, name=None):
-    """Fail with "not written yet" when ``fn`` is still the stub (it raises NotImplementedError itself).
-
-    A NotImplementedError raised by a function ``fn`` calls (an unfinished earlier exercise) is left
-    to :func:`pieces_advice`, which names that exercise.
-    """
-    name = name or getattr(fn, "__name__", "your function")
-    if not callable(fn):
-        fail(f"{name} is not a function: did you overwrite it with a value?")
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            _quietly(fn, *args)
-    except NotImplementedError as error:
-        if _raised_inside(error, fn):
-            fail(f"{name} is not written yet: replace `raise NotImplementedError()` with your code.")
-    except Exception:  # any other error is reported by the check that follows, with advice
-        pass
-
-
-def pieces_advice(user, pieces, fn=None):
-    """Advice when an earlier exercise that ``user`` builds on is not right yet, else ``""``.
-
-    Parameters
-    ----------
-    user : str
-        The name of the function under test.
-    pieces : sequence of (callable, callable, str)
-        ``(function, its check, "exercise N (name)")``; the check raises CheckFailed when the
-        function is wrong and prints when it passes (its output is swallowed here).
-    fn : callable, optional
-        The function under test: a piece it does not use (directly or through its helpers) is
-        not blamed.
-    """
-    for function, check, label in pieces:
-        if function is None:  # the caller did not pass this piece
-            continue
-        if fn is not None and not uses(fn, label[label.index("(") + 1:-1]):
-            continue
-        try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                check(function)
-        except CheckFailed as failure:
-            state = "is not written yet" if "not written yet" in str(failure) else "is not right yet"
-            return f"{user} builds on {label}, which {state}: fix {label} first, then run this cell again. ({failure})"
-    return ""
-
-
-def _recognise(fn, args, expected, mistakes, probes):
-    """The advice of the first known mistake the student's function matches on ``args``, else ``""``.
-
-    ``mistakes`` are (wrong_function, advice): the student's output equals the wrong function's.
-    ``probes`` are (rewrite, advice): the student's function, given ``rewrite(args)``, returns the
-    right answer for ``args`` (e.g. a layer given W.T that then gives the right Z used W untransposed);
-    this recognises mistakes that raise on the checked input.
-    """
-    try:
-        result = _quietly(fn, *args)
-    except Exception:
-        result = None
-    if result is not None:
-        for wrong, advice in mistakes:
-            try:
-                if same(result, _quietly(wrong, *args)):
-                    return advice
-            except Exception:  # a mistake that does not apply to this input
-                pass
-    for rewrite, advice in probes:
-        try:
-            if same(_quietly(fn, *rewrite(args)), expected):
-                return advice
-        except Exception:
-            pass
-    return ""
-
-
-def compare(fn, reference, cases, name, mistakes=(), probes=(), hint="", error_hint="", reveal=True, broken="",
-            shape_hint=""):
-    """Check ``fn`` against ``reference`` case by case; on a failure the advice comes first.
-
-    Parameters
-    ----------
-    fn, reference : callable
-        Both take ``*case``; ``fn`` is usually a small wrapper that picks one part of the student's result.
-    cases : iterable of tuple
-    name : str
-        How the result is named in messages ("the new w from perceptron_update").
-    mistakes, probes : see :func:`_recognise`; used only when ``broken`` is empty.
-    hint : str
-        Advice when the output is wrong and no mistake is recognised: the idea to check, not the formula.
-    error_hint : str
-        Advice when ``fn`` raises and no mistake is recognised.
-    shape_hint : str
-        Advice when the result has the wrong shape and no mistake is recognised (``hint`` otherwise).
-    broken : str
-        Advice from :func:`pieces_advice`; when set, a failure is blamed on the earlier exercise.
-    """
-    owner = name.split(" from ")[-1]
-    for case in cases:
-        case = tuple(case)
-        given = copy.deepcopy(case)
-        try:
-            result = _quietly(fn, *given)
-        except CheckFailed:  # the result's structure is wrong; the check that raised said so
-            raise
-        except Exception:  # reported below, with advice
-            result = NotImplemented
-        if result is None:
-            fail(f"{owner} returned None: did you forget the `return` statement?")
-        for before, after in zip(case, given):
-            if isinstance(before, np.ndarray) and not np.array_equal(before, after, equal_nan=True):
-                fail(f"{owner} changed its input array in place: work on a copy or build a new array.")
-        try:
-            check_function(fn, reference, [case], name=name, reveal=reveal)
-        except CheckFailed as failure:
-            if broken:
-                fail(broken)
-            if "not written yet" in str(failure):
-                raise
-            expected = np.asarray(_quietly(reference, *case), dtype=float)
-            advice = _recognise(fn, case, expected, mistakes, probes)
-            if not advice and result is NotImplemented:
-                advice = error_hint or hint
-            elif not advice and shape_hint and np.shape(result) != expected.shape:
-                advice = shape_hint
-            advice = advice or hint
-            fail(f"{advice} ({failure})" if advice else str(failure))
-    return True
-
-
-def require_tuple(fn, args, size, what):
-    """Fail unless ``fn(*args)`` returns a tuple (or list) of ``size`` items; errors are left to later checks."""
-    try:
-        result = _quietly(fn, *args)
-    except Exception:
-        return
-    if not isinstance(result, (tuple, list)) or len(result) != size:
-        fail(f"{fn.__name__} returned {type(result).__name__}; it must return {what}, as its docstring says.")
-
-
-def _part(fn, index, name):
-    """A function returning part ``index`` of ``fn``'s result, failing clearly when it is not a tuple."""
-    def part(*args):
-        result = fn(*args)
-        if not isinstance(result, (tuple, list)):
-            fail(f"{name} returned {type(result).__name__}; it must return a tuple, as its docstring says.")
-        return result[index]
-    part.__name__ = getattr(fn, "__name__", name)
-    return part
-
-
-def _passed(message):
-    print(f"✓ {message}")
-
-
-def exercise(label):
-    """Decorator for a public check: its failures name the exercise first ("Exercise 1 (perceptron_output): ...")."""
-    def wrap(check):
-        @functools.wraps(check)
-        def checked(*args, **kwargs):
-            with named_exercise(label):
-                return check(*args, **kwargs)
-        return checked
-    return wrap
-
+from nnlib.checks import CheckFailed, check_type, fail
+from nnlib.exercises.common import (compare, exercise, part_of, passed, pieces_advice, quietly, require_tuple,
+                                    require_written, same)
+from nnlib.tolerance import ATOL
 
 # ---------------------------------------------------------------------------------- exercise 1
 
@@ -264,14 +71,14 @@ def _output_single(perceptron_output, cases=None, reveal=True):
             hint="Re-read the rule in section 2: when is the output 1, when 0, and what happens when w.x + b is "
                  "exactly 0?", reveal=reveal)
     for case in cases:
-        _zero_one_numbers(_quietly(perceptron_output, *case), batch=False)
+        _zero_one_numbers(quietly(perceptron_output, *case), batch=False)
 
 
 @exercise("Exercise 1 (perceptron_output)")
 def perceptron_output_single(perceptron_output, cases=None, reveal=True):
     """Exercise 1 on single inputs: ``cases`` of ``(x, w, b)`` (default: truth-table rows, ties included)."""
     _output_single(perceptron_output, cases, reveal)
-    _passed("perceptron_output: right on single inputs, ties included")
+    passed("perceptron_output: right on single inputs, ties included")
 
 
 @exercise("Exercise 1 (perceptron_output)")
@@ -290,8 +97,8 @@ def perceptron_output_batch(perceptron_output, cases=None, reveal=True):
     compare(perceptron_output, _reference_output, cases, "perceptron_output", mistakes=OUTPUT_MISTAKES,
             hint=ROWS_ADVICE, error_hint=ROWS_ADVICE, reveal=reveal)
     for case in cases:
-        _zero_one_numbers(_quietly(perceptron_output, *case), batch=True)
-    _passed("perceptron_output: right on batches")
+        _zero_one_numbers(quietly(perceptron_output, *case), batch=True)
+    passed("perceptron_output: right on batches")
 
 
 # ---------------------------------------------------------------------------------- exercise 2
@@ -332,7 +139,7 @@ def gate_weights(w, b, gate):
     if on_line:
         fail(f"Your {gate.upper()} weights put the row(s) {on_line} exactly on the decision line (w.x + b = 0), "
              "so the answer depends on the tie rule. Shift the bias so that the line passes between the points.")
-    _passed(f"w_{gate}, b_{gate} compute {gate.upper()}")
+    passed(f"w_{gate}, b_{gate} compute {gate.upper()}")
 
 
 # ---------------------------------------------------------------------------------- exercise 3
@@ -378,7 +185,7 @@ def _check_update(perceptron_update, perceptron_output, cases, reveal, keep_hint
     broken = pieces_advice("perceptron_update", _output_piece(perceptron_output), perceptron_update)
     for index, name in ((0, "w"), (1, "b")):
         label = f"the new {name} from perceptron_update"
-        compare(_part(perceptron_update, index, "perceptron_update"),
+        compare(part_of(perceptron_update, index, "perceptron_update"),
                 lambda *a, index=index: _reference_update(*a)[index], cases, label,
                 mistakes=W_MISTAKES if index == 0 else B_MISTAKES,
                 hint=keep_hint.format(name=name) or UPDATE_IDEA, reveal=reveal, broken=broken)
@@ -421,14 +228,14 @@ def _update_pure(perceptron_update, perceptron_output=None, cases=None, reveal=T
 def perceptron_update_step(perceptron_update, perceptron_output, cases=None, reveal=True):
     """Exercise 3a on misclassified samples: ``cases`` of ``(x, y, w, b, lr)``."""
     _update_step(perceptron_update, perceptron_output, cases, reveal)
-    _passed("perceptron_update: corrections right")
+    passed("perceptron_update: corrections right")
 
 
 @exercise("Exercise 3a (perceptron_update)")
 def perceptron_update_pure(perceptron_update, perceptron_output, cases=None, reveal=True):
     """Exercise 3a on correctly classified samples (nothing moves) and on the caller's arrays (never changed)."""
     _update_pure(perceptron_update, perceptron_output, cases, reveal)
-    _passed("perceptron_update: leaves right answers and your arrays alone")
+    passed("perceptron_update: leaves right answers and your arrays alone")
 
 
 def _train(X, y, lr, max_epochs, stop=True, record_last=True, cumulative=False, count_at_end=False, lr_used=True):
@@ -511,7 +318,7 @@ def train_perceptron_converges(train_perceptron, perceptron_update, perceptron_o
                 cases, f"{name} from train_perceptron", hint="Follow the rule exactly: s" + TRAIN_IDEA[1:],
                 mistakes=[(functools.partial(wrong, part=index), advice) for wrong, advice in PARAMETER_MISTAKES],
                 reveal=reveal, broken=broken)
-    _passed("train_perceptron: converges on separable data as expected")
+    passed("train_perceptron: converges on separable data as expected")
 
 
 @exercise("Exercise 3b (train_perceptron)")
@@ -526,7 +333,7 @@ def train_perceptron_xor(train_perceptron, perceptron_update, perceptron_output,
         expected = np.asarray(_train(*case)[2], dtype=float)
         try:
             _triple(train_perceptron, case)
-            errors = np.asarray(_quietly(train_perceptron, *case)[2], dtype=float).reshape(-1)
+            errors = np.asarray(quietly(train_perceptron, *case)[2], dtype=float).reshape(-1)
         except CheckFailed:
             if broken:
                 fail(broken)
@@ -550,7 +357,7 @@ def train_perceptron_xor(train_perceptron, perceptron_update, perceptron_output,
             fail(f"{advice} (errors from train_perceptron on XOR has {ran}.)")
         compare(_errors_of(train_perceptron), lambda *a: expected, [case], "errors from train_perceptron on XOR",
                 mistakes=TRAIN_MISTAKES[4:], hint=TRAIN_IDEA, reveal=reveal)
-    _passed("train_perceptron: stops after max_epochs on XOR")
+    passed("train_perceptron: stops after max_epochs on XOR")
 
 
 # ---------------------------------------------------------------------------------- exercise 4
@@ -586,11 +393,11 @@ XOR_SHAPES = ("W has shape (n_hidden, n_inputs), one row per hidden unit, and U 
 def _check_xor(xor_forward, cases, reveal, shape_hint="", error_hint=XOR_SHAPES):
     require_written(xor_forward, cases[0])
     require_tuple(xor_forward, cases[0], 2, "the pair (H, y)")
-    compare(_part(xor_forward, 0, "xor_forward"), lambda *a: _reference_xor(*a)[0], cases, "H from xor_forward",
+    compare(part_of(xor_forward, 0, "xor_forward"), lambda *a: _reference_xor(*a)[0], cases, "H from xor_forward",
             mistakes=HIDDEN_MISTAKES, probes=TRANSPOSE_PROBE, hint="Check the hidden layer: each hidden unit takes "
             "the weighted sum of the inputs with its own row of W, adds its bias, then the ReLU.",
             shape_hint=shape_hint, error_hint=error_hint, reveal=reveal)
-    compare(_part(xor_forward, 1, "xor_forward"), lambda *a: _reference_xor(*a)[1], cases, "y from xor_forward",
+    compare(part_of(xor_forward, 1, "xor_forward"), lambda *a: _reference_xor(*a)[1], cases, "y from xor_forward",
             mistakes=OUTPUT_Y_MISTAKES, probes=TRANSPOSE_PROBE,
             hint="Check the output unit: it is linear, one weight of U per hidden unit.",
             shape_hint=shape_hint, error_hint=error_hint, reveal=reveal)
@@ -605,7 +412,7 @@ def xor_forward_table(xor_forward, cases=None, reveal=True):
                  # row j = weights into hidden unit j; W != W.T, so a missing transpose shows
                  (X_xor, np.array([[1.0, 2.0], [-1.0, 0.5]]), np.array([0.0, 0.5]), np.array([1.0, -1.0]))]
     _check_xor(xor_forward, cases, reveal)
-    _passed("xor_forward: the table of lecture 001 is reproduced, and a W that is not symmetric is used right")
+    passed("xor_forward: the table of lecture 001 is reproduced, and a W that is not symmetric is used right")
 
 
 @exercise("Exercise 4 (xor_forward)")
@@ -621,4 +428,4 @@ def xor_forward_shapes(xor_forward, cases=None, reveal=True):
                   np.array([[1.0, -1.0], [0.5, 2.0], [-2.0, 1.0], [1.0, 1.0]]),
                   np.array([0.0, -1.0, 0.5, -0.5]), np.array([1.0, -2.0, 0.5, 1.0]))]
     _check_xor(xor_forward, cases, reveal)
-    _passed("xor_forward: shapes right")
+    passed("xor_forward: shapes right")

@@ -17,7 +17,7 @@ import numpy as np
 
 from nnlib.activations import get_activation, softmax as reference_softmax
 from nnlib.checks import CheckFailed, check_close, check_own_code, check_shape, fail
-from nnlib.exercises.unit02 import _passed, compare, exercise, pieces_advice, require_tuple, require_written
+from nnlib.exercises.common import passed, compare, exercise, pieces_advice, require_tuple, require_written
 from nnlib.network import MLP
 from nnlib.tolerance import close
 
@@ -69,7 +69,7 @@ def init_params_shapes(init_params, cases=None, reveal=True):
     require_written(init_params, (list(cases[0]),))
     for sizes in cases:
         _shapes(init_params, list(sizes), reveal)
-    _passed("init_params: one W and b per layer, all shapes right")
+    passed("init_params: one W and b per layer, all shapes right")
 
 
 def _same_start(first, second):
@@ -118,7 +118,7 @@ def init_params_values(init_params, cases=None, reveal=True):
         other, _ = _init(init_params, list(sizes), reveal, scale=scale, seed=1)
         if all(close(a, b) for a, b in zip(Ws, other)):
             fail("Different seeds gave the same weights: pass `seed` to np.random.default_rng.")
-    _passed("init_params: zero biases, random weights of the right scale, every layer its own, reproducible")
+    passed("init_params: zero biases, random weights of the right scale, every layer its own, reproducible")
 
 
 # ---------------------------------------------------------------------------------- exercise 2
@@ -202,21 +202,21 @@ def _dense_works(dense_forward):
 def dense_forward_single(dense_forward, cases=None, reveal=True):
     """Exercise 2 on one sample: ``cases`` of ``(a_prev, W, b, f)`` (default: lecture 002's hidden layer)."""
     _dense(dense_forward, _dense_single_cases() if cases is None else cases, reveal)
-    _passed("dense_forward: right on single samples")
+    passed("dense_forward: right on single samples")
 
 
 @exercise("Exercise 2 (dense_forward)")
 def dense_forward_batch(dense_forward, cases=None, reveal=True):
     """Exercise 2 on batches (samples as rows): ``cases`` of ``(A_prev, W, b, f)``."""
     _dense(dense_forward, _dense_batch_cases() if cases is None else cases, reveal)
-    _passed("dense_forward: right on batches")
+    passed("dense_forward: right on batches")
 
 
 @exercise("Exercise 2 (dense_forward)")
 def dense_forward_batch_of_one(dense_forward, cases=None, reveal=True):
     """Exercise 2 on a batch of one sample, which keeps its batch axis: ``cases`` of ``(A_prev, W, b, f)``."""
     _dense(dense_forward, _dense_one_cases() if cases is None else cases, reveal, keep_axis=True)
-    _passed("dense_forward: a batch of one keeps its batch axis")
+    passed("dense_forward: a batch of one keeps its batch axis")
 
 
 # ---------------------------------------------------------------------------------- exercise 3
@@ -264,7 +264,7 @@ def forward_002(forward, dense_forward, cases=None, reveal=True):
                        "That is the slide's value from rounded hidden outputs; use the exact a's.")],
             hint="The output As[-1] is the last layer's activation: every layer must run, in order.",
             reveal=reveal, broken=broken)
-    _passed("forward: lecture 002's y_hat = 0.8797")
+    passed("forward: lecture 002's y_hat = 0.8797")
 
 
 def _check_forward(forward, X, sizes, names, seed, reveal):
@@ -325,7 +325,7 @@ def forward_cache(forward, dense_forward, cases=None, reveal=True):
             if broken:
                 fail(broken)
             raise
-    _passed("forward: every Z and A kept and right")
+    passed("forward: every Z and A kept and right")
 
 
 # ---------------------------------------------------------------------------------- exercise 4
@@ -384,7 +384,7 @@ def softmax_values(softmax, cases=None, reveal=True):
     cases = ([(Z_001,), (np.array([0.0, 0.0]),), (np.array([1.0, 2.0, 3.0]),), (np.array([5.0]),)]
              if cases is None else cases)
     _softmax(softmax, cases, reveal, SOFTMAX_IDEA)
-    _passed("softmax: right values for one score vector")
+    passed("softmax: right values for one score vector")
 
 
 @exercise("Exercise 4 (softmax)")
@@ -393,7 +393,7 @@ def softmax_stable(softmax, cases=None, reveal=True):
     cases = ([(np.array([1000.0, 0.0]),), (np.array([-1000.0, -1001.0]),), (np.array([800.0, 799.0, -5.0]),)]
              if cases is None else cases)
     _softmax(softmax, cases, reveal, STABILITY)
-    _passed("softmax: stable at extreme scores")
+    passed("softmax: stable at extreme scores")
 
 
 @exercise("Exercise 4 (softmax)")
@@ -406,7 +406,7 @@ def softmax_batch(softmax, cases=None, reveal=True):
                  (np.array([[1.0, 2.0], [3.0, 5.0], [0.0, 0.0]]),)]
         _softmax(softmax, [(Z_001.reshape(1, -1),)], reveal, ROWS, shape_hint="A batch of one, shape (1, K), must stay (1, K).")
     _softmax(softmax, cases, reveal, ROWS)
-    _passed("softmax: right on batches, each row on its own")
+    passed("softmax: right on batches, each row on its own")
 
 
 # ---------------------------------------------------------------------------------- exercise 5
@@ -442,7 +442,7 @@ def _column_cases():
 def add_bias_column(add_bias_column, cases=None, reveal=True):
     """Exercise 5: a leading 1 for one sample, a leading column of ones for a batch; ``cases`` of ``(A,)``."""
     _add_bias_column(add_bias_column, _column_cases() if cases is None else cases, reveal)
-    _passed("add_bias_column: right for samples and batches")
+    passed("add_bias_column: right for samples and batches")
 
 
 ABSORB_MISTAKES = [
@@ -462,7 +462,7 @@ def absorb_bias(absorb_bias, cases=None, reveal=True):
     compare(absorb_bias, lambda W, b: np.column_stack([b, W]), cases, "absorb_bias", mistakes=ABSORB_MISTAKES,
             hint="The augmented matrix has shape (N_l, N_(l-1) + 1): one row per unit, its bias first.",
             reveal=reveal)
-    _passed("absorb_bias: right")
+    passed("absorb_bias: right")
 
 
 def _reference_augmented(X, Ws_aug, fs):
@@ -521,4 +521,4 @@ def forward_augmented(forward_augmented, add_bias_column, cases=None, reveal=Tru
             error_hint="Check the shapes: each augmented matrix has one more column than its layer has inputs, "
                        "so EVERY layer's input needs its constant 1.",
             reveal=reveal, broken=broken)
-    _passed("forward_augmented: the same outputs as the plain forward pass")
+    passed("forward_augmented: the same outputs as the plain forward pass")

@@ -35,7 +35,7 @@ import numpy as np
 
 from nnlib import losses
 from nnlib.checks import as_array, call, check_close, check_no_loops, check_own_code, fail
-from nnlib.exercises.unit02 import compare, exercise, require_written
+from nnlib.exercises.common import compare, exercise, require_written
 from nnlib.tolerance import close
 from nnlib.widgets import descent
 
