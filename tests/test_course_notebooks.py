@@ -20,6 +20,7 @@ import pytest
 
 from autograder import release
 from tests.notebook_harness import COURSE, ROOT, SOLUTIONS, load, nbgrader_meta, notebook_path, source
+from tests.unit_checks import check_test_cells
 
 UNITS = release.units() if SOLUTIONS.is_dir() else []
 if not UNITS:
@@ -89,6 +90,16 @@ def test_run_all_goes_past_failing_test_cells(unit):
                 if c["cell_type"] == "code" and nbgrader_meta(c).get("grade")
                 and "raises-exception" not in c.get("metadata", {}).get("tags", [])]
     assert untagged == [], f"{unit}: test cells without the raises-exception tag: {untagged}"
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_test_cells_are_short_and_use_only_setup_and_solution_names(unit):
+    """Does every test cell show the student a call or two into the check module, and use only names the kernel has?
+
+    The judge runs grade cells outside the student's process with stand-ins for the names the
+    solution cells define, so a grade cell may use nothing else (see tests/unit_checks.py).
+    """
+    check_test_cells(unit)
 
 
 def files(folder):
