@@ -112,7 +112,9 @@ def collect(course_root, units, root=None):
     from autograder import collect as course_collect
 
     root = exchange_root(root)
-    with tempfile.TemporaryDirectory(prefix="nnfs-exchange-") as staging:
+    with tempfile.TemporaryDirectory(prefix="nnfs-exchange-") as scratch:
+        staging, kept_files = Path(scratch) / "submitted", Path(scratch) / "kept"
+        kept_files.mkdir()
         staged = _stage(course_root, units, root, staging)
         times = {}
         for folder in staged:
@@ -121,19 +123,19 @@ def collect(course_root, units, root=None):
                 for notebook in folder.glob("*.ipynb"):
                     # The course's collect reads a folder's submission time from the file: give it nbgrader's.
                     os.utime(notebook, (moment.timestamp(), moment.timestamp()))
-            times[(folder.parent.name, folder.name)] = (moment, folder / SECRET_NAME)
-        for folder in Path(staging).glob("*/*"):  # nbgrader's own files are not submissions
+            times[(folder.parent.name, folder.name)] = moment
+        for folder in staged:  # nbgrader's own files are not submissions: keep them aside
             for extra in (folder / SECRET_NAME, folder / late.TIMESTAMP_NAME):
                 if extra.is_file():
-                    shutil.move(extra, Path(staging) / f".{folder.parent.name}+{folder.name}+{extra.name}")
+                    shutil.move(extra, kept_files / f"{folder.parent.name}+{folder.name}+{extra.name}")
         report = course_collect.collect(staging, course_root, time_source=late.EXCHANGE_TIME) if staged else \
             course_collect.CollectReport(str(root))
         coursedir = course_collect.course_directory(course_root)
         for event in report.events:
             if event.action not in ("new", "replaced", "unchanged"):
                 continue
-            moment, _ = times.get((event.student, event.unit), (None, None))
-            kept = Path(staging) / f".{event.student}+{event.unit}+{SECRET_NAME}"
+            moment = times.get((event.student, event.unit))
+            kept = kept_files / f"{event.student}+{event.unit}+{SECRET_NAME}"
             target = Path(coursedir.format_path(coursedir.submitted_directory, event.student, event.unit))
             if moment is not None and event.action != "unchanged":
                 late.write_timestamp(target, moment)  # to the microsecond, as nbgrader wrote it

@@ -86,7 +86,7 @@ def class_done(hub, released):
                  ["export"]):
         run = hub_harness.course_command(hub, *step)
         done[step[0] + (" " + step[1] if step[0] == "exchange" else "")] = run
-        assert run.returncode in (0, 1), run.stdout + run.stderr  # 1: a submission needs attention
+        assert run.returncode == 0, run.stdout + run.stderr
     for name in (ALICE, BOB):
         status, fetched = hub.assignment_action(name, "fetch_feedback", UNIT)
         assert status == 200 and fetched["success"], fetched
@@ -179,6 +179,25 @@ def test_instructor_tools_are_for_instructors_only(hub, class_done):
     assert status == 200
     status, _ = hub.as_student(BOB, "GET", "/formgrader/api/assignments")
     assert status == 404
+
+
+def test_a_resubmission_is_collected_and_the_earlier_version_kept(hub, class_done):
+    """When alice submits again after the collect, does the next collect take the new version and
+    keep the graded one in the archive?"""
+    notebook = _answers(hub)[ALICE]
+    notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "One more thought."})
+    status, _ = hub.as_student(ALICE, "PUT", f"/api/contents/{NOTEBOOK}",
+                               body={"type": "notebook", "format": "json", "content": notebook})
+    assert status == 200
+    status, submitted = hub.assignment_action(ALICE, "submit", UNIT)
+    assert status == 200 and submitted["success"], submitted
+    run = hub_harness.course_command(hub, "exchange", "collect", UNIT, "--exchange", str(hub.exchange))
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"replaced  {ALICE}/{UNIT}" in run.stdout and f"unchanged {BOB}/{UNIT}" in run.stdout
+    archived = list((hub.course_root / "autograder" / "archive" / ALICE / UNIT).glob("*.ipynb"))
+    assert len(archived) == 1 and "One more thought." not in archived[0].read_text()
+    collected = hub.course_root / "autograder" / "submitted" / ALICE / UNIT / f"{UNIT}.ipynb"
+    assert "One more thought." in collected.read_text()
 
 
 @pytest.mark.browser
