@@ -12,7 +12,7 @@ import pytest
 
 from nnlib import losses, optim
 from nnlib.train import minibatches, train
-from tests.notebook_harness import Unit
+from tests.notebook_harness import Unit, VisibleTests
 from tests.unit_checks import check_test_cells, run_all_released
 
 UNIT = Unit("06_training")
@@ -749,3 +749,26 @@ def test_run_all_on_the_untouched_notebook_goes_through(monkeypatch):
     outputs = run_all_released("06_training", monkeypatch)
     assert outputs["explorer"] >= 1 and outputs["figures"] >= 8, outputs
     assert outputs["finish"] >= 5, outputs
+
+
+# ---------------------------------------------------------------- what the student can see
+VISIBLE = VisibleTests("06_training")
+
+
+@pytest.mark.parametrize("name, wrong, cells, message", [
+    pytest.param("sgd_step", sgd_sign_flipped, SGD_CELLS, "subtract lr * g", id="sgd-sign"),
+    pytest.param("sgd_step", sgd_in_place, SGD_CELLS, "in place", id="sgd-in-place"),
+    pytest.param("momentum_step", momentum_forgets_velocity, MOMENTUM_CELLS, "incoming velocity", id="momentum-forgets"),
+    pytest.param("adam_step", adam_variant(correct=False), ADAM_CELLS, "Correct the bias", id="adam-no-correction"),
+    pytest.param("adam_step", adam_variant(t_shift=0), ADAM_CELLS, "t = 1", id="adam-t-from-0"),
+    pytest.param("train_loop", loop_variant(shuffle=False), LOOP_CELLS, "same fixed order", id="loop-no-shuffle"),
+    pytest.param("train_loop", loop_variant(drop_last=True), LOOP_CELLS, "last, smaller batch", id="loop-drops-last"),
+    pytest.param("train_loop", loop_variant(val_on_train=True), LOOP_CELLS, "training data", id="loop-validates-on-train"),
+    pytest.param("units_identical", identical_columns, SYMMETRY_CELLS, "rows, not columns", id="identical-columns"),
+    pytest.param("l2_gradients", l2_on_biases, L2_CELLS, "biases", id="l2-on-biases"),
+    pytest.param("dropout", dropout_not_rescaled, DROPOUT_CELLS, "1 - p", id="dropout-not-rescaled"),
+    pytest.param("dropout", dropout_on_at_evaluation, DROPOUT_CELLS, "still on at evaluation", id="dropout-on-at-eval"),
+])
+def test_classic_bug_fails_a_visible_test_that_names_it(name, wrong, cells, message):
+    """Does a bug the text warns about fail a test the student can see, with a message naming it?"""
+    VISIBLE.assert_caught({name: wrong}, grade_ids=cells, message_contains=message)
