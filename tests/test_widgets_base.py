@@ -212,3 +212,48 @@ def test_html_table_escapes_and_highlights():
     assert "x&lt;1" in table and "&lt;b&gt;" in table and "<b>" not in table
     assert "0.1235" in table
     assert table.count("background") == 2  # the two cells of row 1
+
+
+# ---------------------------------------------------------------------- the picture
+def png_size(png):
+    """(width, height) from a PNG's header."""
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def test_the_picture_is_cropped_to_the_drawing_like_a_tight_savefig():
+    """Is the picture about the size savefig(bbox_inches="tight") gives, smaller than the whole figure?"""
+    import io
+
+    explorer, _ = make_explorer()
+    buffer = io.BytesIO()
+    explorer.figure.savefig(buffer, format="png", dpi=explorer.dpi, bbox_inches="tight")
+    tight_width, tight_height = png_size(buffer.getvalue())
+    width, height = png_size(shown_png(explorer))
+    full_width, full_height = explorer.figure.canvas.get_width_height(physical=True)
+    assert width <= full_width and height <= full_height and width * height < full_width * full_height
+    room = 2 * 0.1 * explorer.dpi + 2  # the crop keeps 0.1 inch more on each side, for labels that grow
+    assert abs(width - tight_width) <= room and abs(height - tight_height) <= room
+
+
+def test_the_same_picture_is_not_sent_again():
+    """Does a redraw that changes nothing leave the output alone, and a real change replace it?"""
+    explorer, _ = make_explorer()
+    sent = []
+    explorer.output.observe(lambda change: sent.append(change), names="outputs")
+    explorer.redraw()
+    assert sent == []
+    explorer.controls["w"].value = 2.5
+    assert len(sent) == 1
+
+
+def test_a_drawing_outside_the_figure_is_still_shown_whole():
+    """When draw puts text beyond the figure's edge, does the picture grow to hold it (as a tight savefig does)?"""
+    def draw(ax, w):
+        ax.plot([0, 1], [0, w])
+        ax.text(1.6, 0.5, "far to the right", transform=ax.transAxes)
+
+    explorer = Explorer({"w": float_slider("w", 0.5)}, draw, figsize=(4.0, 3.0))
+    full_width, _ = explorer.figure.canvas.get_width_height(physical=True)
+    assert png_size(shown_png(explorer))[0] > full_width
+    explorer.controls["w"].value = 0.8
+    assert png_size(shown_png(explorer))[0] > full_width

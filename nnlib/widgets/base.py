@@ -4,7 +4,12 @@ An explorer is a set of controls (sliders, drop-downs...) and a drawing function
 joins them: whenever a control changes, it clears its figure, calls the drawing function with
 the current values of all controls and shows the result as a picture in an
 ``ipywidgets.Output``. Everything happens in the kernel, so an explorer works in JupyterLab,
-in Voila and in plain Python (where tests drive it without a browser)::
+in Voila and in plain Python (where tests drive it without a browser).
+
+A picture costs one rendering of the figure: the crop box around the drawing is found once, at
+the first picture, and the PNG is lightly compressed (savefig with ``bbox_inches="tight"``
+rendered every picture twice and took more than half of a redraw). bench/bench_course.py
+measures redraws::
 
     from nnlib.widgets import Explorer, float_slider
 
@@ -23,7 +28,10 @@ import io
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import rcParams
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 __all__ = [
     "Explorer", "float_slider", "int_slider", "log_slider", "dropdown", "checkbox",
@@ -32,6 +40,9 @@ __all__ = [
 
 _STYLE = {"description_width": "initial"}
 _LAYOUT = {"width": "380px"}
+#: Room (inches) kept around the drawing beyond savefig's pad, for labels that grow a little as
+#: the values change after the crop box was found.
+_CROP_ROOM = 0.1
 
 
 # ---------------------------------------------------------------------- control factories
@@ -224,6 +235,9 @@ class Explorer:
         self._holding = False
 
         self.figure = Figure(figsize=figsize, dpi=dpi)
+        FigureCanvasAgg(self.figure)  # renders straight to pixels (see to_png)
+        self._crop = None  # ((height, width) of the canvas, the crop box found for it)
+        self._last_pixels, self._last_png, self._shown_png = None, None, None
         self.axes = self._make_axes()
         self.output = widgets.Output()
         self.info = widgets.HTML()
@@ -275,10 +289,37 @@ class Explorer:
         self._show_png(self.to_png())
 
     def to_png(self):
-        """The figure as PNG bytes."""
+        """The figure as PNG bytes, cropped to the drawing.
+
+        One rendering per picture: the crop box is the figure's tight bounding box at the first
+        picture (as ``bbox_inches="tight"`` finds it, with a little room to spare), kept for the
+        later ones, since an explorer's layout stays put. A picture identical to the last one
+        is not encoded again. Should the drawing reach outside the figure, every picture is
+        saved with ``bbox_inches="tight"`` instead, which enlarges the picture to hold it.
+        """
+        canvas = self.figure.canvas
+        if not isinstance(canvas, FigureCanvasAgg):
+            canvas = FigureCanvasAgg(self.figure)
+        if self.figure.dpi != self.dpi:
+            self.figure.set_dpi(self.dpi)
+        canvas.draw()
+        width, height = canvas.get_width_height(physical=True)
+        if self._crop is None or self._crop[0] != (height, width):
+            self._crop = (height, width), self._crop_box(canvas.get_renderer(), height, width)
+        box = self._crop[1]
+        if box is None:  # the drawing reaches outside the figure
+            buffer = io.BytesIO()
+            self.figure.savefig(buffer, format="png", dpi=self.dpi, bbox_inches="tight")
+            return buffer.getvalue()
+        top, bottom, left, right = box
+        pixels = np.asarray(canvas.buffer_rgba())[top:bottom, left:right, :3]
+        if self._last_pixels is not None and np.array_equal(pixels, self._last_pixels):
+            return self._last_png
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.dpi, bbox_inches="tight")
-        return buffer.getvalue()
+        # compression level 1: a third of the default's time, pictures about 15 % larger
+        Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
+        self._last_pixels, self._last_png = pixels.copy(), buffer.getvalue()
+        return self._last_png
 
     def _ipython_display_(self):
         # Lets a cell that ends with the explorer itself display it.
@@ -301,9 +342,25 @@ class Explorer:
             self.last_error = error
             self._show_text(f"Drawing failed: {type(error).__name__}: {error}")
 
+    def _crop_box(self, renderer, height, width):
+        """(top, bottom, left, right): the pixels around the drawing, or None if it leaves the figure."""
+        dpi, pad = self.figure.dpi, rcParams["savefig.pad_inches"]
+        tight = self.figure.get_tightbbox(renderer)  # inches, from the bottom left
+        x0, y0, x1, y1 = (value * dpi for value in tight.extents)
+        if min(x0, y0) < -1 or x1 > width + 1 or y1 > height + 1:  # a pixel's rounding is no reason
+            return None
+        x0, y0, x1, y1 = (value * dpi for value in tight.padded(pad + _CROP_ROOM).extents)
+        top, bottom = max(0, int(height - y1)), min(height, int(np.ceil(height - y0)))
+        left, right = max(0, int(x0)), min(width, int(np.ceil(x1)))
+        return top, bottom, left, right
+
     def _show_png(self, png):
         # Replacing the outputs in one assignment avoids the flicker of clear-then-append, and
-        # works without a running kernel (no display() call is needed).
+        # works without a running kernel (no display() call is needed). The same picture again
+        # is not sent again.
+        if png == self._shown_png:
+            return
+        self._shown_png = png
         self.output.outputs = ({
             "output_type": "display_data",
             "data": {"image/png": base64.b64encode(png).decode("ascii"),
@@ -312,4 +369,5 @@ class Explorer:
         },)
 
     def _show_text(self, text):
+        self._shown_png = None
         self.output.outputs = ({"output_type": "stream", "name": "stderr", "text": text + "\n"},)
