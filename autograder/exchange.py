@@ -18,7 +18,10 @@ the course's own steps around it:
   notebook from there, so a new version never overwrites an earlier one without archiving it;
   the submission time is the one nbgrader's exchange recorded (its ``timestamp.txt``), written to
   the gradebook's ``timestamp.txt`` so due dates (autograder/due.toml) and nbgrader's late-penalty
-  plugins see how late it came;
+  plugins see how late it came. Students write their submission folders themselves, so first
+  the inbox is checked against the file system: a folder made by another account than the one
+  it names is refused, and a recorded time earlier than the folder can be is replaced by the
+  folder's own;
 - grading is the course's ``grade`` step (the sandboxed engine), unchanged;
 - ``feedback``: one page per student and unit, rendered like the course's feedback pages (no
   hidden test is shown), placed where nbgrader's release_feedback looks for it
@@ -90,6 +93,52 @@ def release(course_root, units, root=None):
 
 # ----------------------------------------------------------------------------- collect
 
+# A submission's folder in the inbox is written by the student's own process, so its name (who,
+# when) and its timestamp.txt are claims. The file system knows better: the folder's owner, and
+# its status-change time (ctime), which no user can set back.
+CLOCK_SLACK = 600  # seconds a genuine submission's folder may still change after its recorded time
+REFUSED = Path("autograder") / "archive" / "exchange-refused"
+
+
+def screen_inbound(course_root, root, unit):
+    """Check every submission of ``unit`` in the exchange's inbox against the file system.
+
+    A folder not owned by the account it names is moved to ``autograder/archive/exchange-refused/``
+    (kept, never collected). A folder whose recorded time is more than CLOCK_SLACK seconds before
+    its ctime claims a time it cannot have: its submission time becomes the ctime.
+
+    Returns
+    -------
+    refused : list of str
+        One sentence per refused folder.
+    corrected : dict
+        {(student, the timestamp.txt text): the ctime (aware, UTC)} of the back-dated ones.
+    """
+    import pwd
+
+    refused, corrected = [], {}
+    for folder in sorted((Path(root) / COURSE_ID / "inbound").glob(f"*+{unit}+*")):
+        claimed = folder.name.rsplit("+", 3)[0]
+        info = folder.stat()
+        try:
+            owner = pwd.getpwuid(info.st_uid).pw_name
+        except KeyError:
+            owner = f"uid {info.st_uid}"
+        if owner != claimed:
+            target = Path(course_root) / REFUSED / folder.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(folder, target)
+            refused.append(f"refused {folder.name}: it names {claimed} but the account {owner} made it "
+                           f"(kept in {REFUSED / folder.name})")
+            continue
+        recorded = late.read_timestamp(folder)
+        changed = late.from_posix(info.st_ctime)
+        if recorded is not None and (changed - recorded).total_seconds() > CLOCK_SLACK:
+            text = (folder / late.TIMESTAMP_NAME).read_text(encoding="utf-8").strip()
+            corrected[(claimed, text)] = changed
+    return refused, corrected
+
+
 def _stage(course_root, units, root, staging):
     """nbgrader collect (newest submission per student) into ``staging/<student>/<unit>/``."""
     for unit in units:
@@ -105,13 +154,20 @@ def _stage(course_root, units, root, staging):
 def collect(course_root, units, root=None):
     """Collect the newest submission of every student for ``units`` from the exchange.
 
-    Returns the course's :class:`autograder.collect.CollectReport`; the submission time of each
-    notebook is the exchange's (nbgrader's ``timestamp.txt``), and the submission's secret is kept
-    beside it so feedback can be returned to it.
+    Returns the course's :class:`autograder.collect.CollectReport` and a list of notes (refused
+    and back-dated submissions, see :func:`screen_inbound`). The submission time of each notebook
+    is the exchange's (nbgrader's ``timestamp.txt``), or the file system's when that is later than
+    the recorded one could be; the submission's secret is kept beside it so feedback can be
+    returned to it.
     """
     from autograder import collect as course_collect
 
     root = exchange_root(root)
+    notes, corrected = [], {}
+    for unit in units:
+        refused, back_dated = screen_inbound(course_root, root, unit)
+        notes += refused
+        corrected.update(back_dated)
     with tempfile.TemporaryDirectory(prefix="nnfs-exchange-") as scratch:
         staging, kept_files = Path(scratch) / "submitted", Path(scratch) / "kept"
         kept_files.mkdir()
@@ -119,6 +175,12 @@ def collect(course_root, units, root=None):
         times = {}
         for folder in staged:
             moment = late.read_timestamp(folder)
+            stamp = folder / late.TIMESTAMP_NAME
+            key = (folder.parent.name, stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else "")
+            if key in corrected:
+                moment = corrected[key]
+                notes.append(f"back-dated {folder.parent.name}/{folder.name}: it records {key[1]}, but its "
+                             f"folder was written at {late.shown_time(moment)}; that time is used")
             if moment is not None:
                 for notebook in folder.glob("*.ipynb"):
                     # The course's collect reads a folder's submission time from the file: give it nbgrader's.
@@ -141,7 +203,7 @@ def collect(course_root, units, root=None):
                 late.write_timestamp(target, moment)  # to the microsecond, as nbgrader wrote it
             if kept.is_file():
                 shutil.copy(kept, target / SECRET_NAME)
-    return report
+    return report, notes
 
 
 # ----------------------------------------------------------------------------- feedback
@@ -225,10 +287,10 @@ def do_exchange(args):
             return 0
         if args.action == "collect":
             from autograder import collect as course_collect
-            report = collect(args.course_root, args.units, root)
-            for line in course_collect.describe(report, args.course_root):
+            report, notes = collect(args.course_root, args.units, root)
+            for line in course_collect.describe(report, args.course_root) + notes:
                 print(line)
-            return 0 if report.ok and report.events else 1
+            return 0 if report.ok and report.events and not notes else 1
         pages = return_feedback(args.course_root, args.units, root)
         for page in pages:
             print(f"returned {shown(page)}")

@@ -200,6 +200,33 @@ def test_a_resubmission_is_collected_and_the_earlier_version_kept(hub, class_don
     assert "One more thought." in collected.read_text()
 
 
+def test_the_exchange_refuses_a_forged_or_back_dated_submission(hub, class_done):
+    """If bob writes a submission in alice's name, or one that claims a time before it existed,
+    does collect refuse the first (alice's work stays hers) and see through the second?"""
+    import datetime
+
+    from autograder import exchange
+    inbound = hub.exchange / "nnfs" / "inbound"
+    forged = inbound / f"{ALICE}+{UNIT}+2099-01-01 00:00:00.000000 UTC+forged"
+    back_dated = inbound / f"{BOB}+{UNIT}+2020-01-01 00:00:00.000000 UTC+early"
+    for folder in (forged, back_dated):
+        made = hub_harness.as_user(BOB, "sh", "-c", 'mkdir "$1" && echo "$2" > "$1/timestamp.txt" && '
+                                   'echo "{}" > "$1/$3.ipynb"', "sh", str(folder),
+                                   folder.name.split("+")[2], UNIT)
+        assert made.returncode == 0, made.stderr
+    run = hub_harness.course_command(hub, "exchange", "collect", UNIT, "--exchange", str(hub.exchange))
+    assert run.returncode == 1, run.stdout + run.stderr  # something needs the instructor's attention
+    assert f"refused {forged.name}: it names {ALICE} but the account {BOB} made it" in run.stdout
+    assert not forged.exists()
+    assert (hub.course_root / exchange.REFUSED / forged.name).is_dir()
+    collected = hub.course_root / "autograder" / "submitted" / ALICE / UNIT / f"{UNIT}.ipynb"
+    assert "def weighted_sum" in collected.read_text()
+    refused, corrected = exchange.screen_inbound(hub.course_root, hub.exchange, UNIT)
+    assert refused == []
+    moment = corrected[(BOB, "2020-01-01 00:00:00.000000 UTC")]
+    assert moment > datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)
+
+
 @pytest.mark.browser
 def test_student_logs_in_and_sees_the_unit_in_the_assignments_tab(hub, released):
     """Does a student who logs in with their password find the released unit in the Assignments
