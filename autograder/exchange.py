@@ -105,7 +105,9 @@ def screen_inbound(course_root, root, unit):
 
     A folder not owned by the account it names is moved to ``autograder/archive/exchange-refused/``
     (kept, never collected). A folder whose recorded time is more than CLOCK_SLACK seconds before
-    its ctime claims a time it cannot have: its submission time becomes the ctime.
+    its ctime claims a time it cannot have: its submission time becomes the ctime. (An exchange
+    copied or restored from a backup has new ctimes: collect from it before the copy, or expect
+    every submission to be reported.)
 
     Returns
     -------
