@@ -190,6 +190,14 @@ def torch_dtype(dtype):
     return torch.float32 if np.dtype(dtype) == np.float32 else torch.float64
 
 
+def warm_up_torch():
+    """One step of each optimiser on a tiny network: torch's first calls set up its kernels."""
+    X, y = np.zeros((4, 3)), np.array([0, 1, 0, 1])
+    for dtype in ("float64", "float32"):
+        for optimizer in LEARNING_RATES:
+            train_torch(new_model([3, 2, 2], dtype), X, y, optimizer, epochs=1, batch_size=4, seed=0)
+
+
 def train_torch(start, X, y, optimizer, epochs, batch_size, seed):
     model = torch_model(start)
     lr = LEARNING_RATES[optimizer]
@@ -328,8 +336,8 @@ def bench_gradients(args, data, with_torch):
 
 def bench_threads(args, data):
     X_train, X_test, y_train, y_test = data
-    print(f"\n(3) BLAS threads: nnlib's training (adam, float64) with 1 and 2 threads, wall time, "
-          f"best of {args.repeat}")
+    print(f"\n(3) BLAS threads: nnlib's training (adam, float64, {args.thread_epochs} epochs) with 1 and 2 "
+          f"threads, wall time, best of {args.repeat}")
     print(f"{'net':16} {'batch':>5} {'1 thread':>9} {'2 threads':>10} {'2 / 1':>7}")
     for net in args.nets:
         sizes = [int(n) for n in net.split("-")]
@@ -340,7 +348,7 @@ def bench_threads(args, data):
                 def run(threads=threads):
                     train_module.BLAS_THREADS = threads
                     with threadpool_limits(threads, user_api="blas"):
-                        return train_nnlib(start, X_train, y_train, "adam", args.epochs, batch_size, seed=0)
+                        return train_nnlib(start, X_train, y_train, "adam", args.thread_epochs, batch_size, seed=0)
                 contenders[threads] = run
             try:
                 times, _ = best_times(contenders, args.repeat, clock=time.perf_counter)
@@ -357,6 +365,8 @@ def main(argv=None):
     parser.add_argument("--optimizers", nargs="+", choices=["sgd", "adam"], default=["sgd", "adam"])
     parser.add_argument("--dtypes", nargs="+", choices=["float64", "float32"], default=["float64", "float32"])
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--thread-epochs", type=int, default=5,
+                        help="epochs of table (3): two threads on a busy machine can be very slow")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best counts")
     parser.add_argument("--calls", type=int, default=200, help="calls per forward + backward measurement")
     parser.add_argument("--threads", type=int, default=1, help="threads for every contender (default 1)")
@@ -373,6 +383,7 @@ def main(argv=None):
         print("torch is not installed: the torch column is skipped (pip install -e '.[bench]' adds it)")
     else:
         torch.set_num_threads(args.threads)
+        warm_up_torch()
     if args.threads > 1:  # CPU time would add up the threads: wall time instead
         CLOCK.update(name="wall time", read=time.perf_counter)
     data = digits_split()
