@@ -350,10 +350,17 @@ def test_validating_on_the_training_set_costs_only_the_validation_point():
 
 
 def test_a_broken_loop_is_named_by_the_classifier_cells():
-    """Do the classifier cells say "fix exercise 4 first" when train_loop never shuffles?"""
-    outcomes = UNIT.run(CLASSIFIER_CELLS, {"train_loop": loop_variant(shuffle=False)})
+    """Do the classifier cells say "fix exercise 4 first" when train_loop never updates the model?"""
+    outcomes = UNIT.run(CLASSIFIER_CELLS, {"train_loop": loop_forgets_to_store_params})
     for outcome in outcomes.values():
-        assert not outcome.passed and "fix exercise 4" in outcome.message
+        assert not outcome.passed and "fix exercise 4" in outcome.message.lower()
+
+
+def test_a_loop_that_never_shuffles_costs_only_its_own_cell():
+    """Does a loop that never shuffles lose the history cell only, its classifiers still reaching the thresholds?"""
+    outcomes = UNIT.run(overrides={"train_loop": loop_variant(shuffle=False)})
+    failed = [g for g, o in outcomes.items() if not o.passed]
+    assert failed == ["test_train_loop_history"], failed
 
 
 def loop_with_backward(X, y, model, step, epochs=10, batch_size=32, seed=0, X_val=None, y_val=None,

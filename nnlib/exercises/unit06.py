@@ -825,22 +825,42 @@ def _loop_is_fine(train_loop):
 
 
 def _held_out_accuracy(classify, train_loop, X, y, test_fraction, seed, threshold, name, task, reveal):
+    """Train and predict with the student's classifier; fail below ``threshold`` on the held-out part.
+
+    Pieces before wholes: when the classifier fails and the train_loop it trains with is wrong too,
+    the message sends the student to exercise 4 first; a classifier that reaches the threshold
+    earns its points even with a flawed loop (that bug costs the loop's own cell).
+    """
     _written(classify)
-    if train_loop is not None and not _loop_is_fine(train_loop):
-        fail(f"{name}: fix exercise 4 (train_loop) first; {name} trains with it.")
     X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, test_fraction, seed=seed)
     where = (f"for {task} split with seed {seed} ({len(X_train)} training, {len(X_test)} held-out samples)"
              if reveal else f"for a hidden split of {task} ({len(X_test)} held-out samples)")
-    predicted = call(classify, X_train.copy(), y_train.copy(), X_test.copy(), seed, name=name, where=where)
+
+    def loop_first():
+        if train_loop is not None and _uses(classify, train_loop) and not _loop_is_fine(train_loop):
+            fail(f"Fix exercise 4 (train_loop) first: {name} trains with it ({where}).")
+
+    try:
+        predicted = call(classify, X_train.copy(), y_train.copy(), X_test.copy(), seed, name=name, where=where)
+    except AssertionError:
+        loop_first()
+        raise
     predicted = as_array(predicted, name).reshape(-1) if np.ndim(predicted) <= 1 else as_array(predicted, name)
     if predicted.shape != y_test.shape:
-        fail(f"{name} returned shape {predicted.shape} {where}, expected {y_test.shape}: one class label per "
-             "row of X_test (use model.predict(X_test)).")
+        fail(f"Return one class label per row of X_test (use model.predict(X_test)): {name} returned shape "
+             f"{predicted.shape}, expected {y_test.shape} ({where}).")
     accuracy = float(np.mean(predicted == y_test))
     if accuracy < threshold:
-        fail(f"{name} reached a held-out accuracy of {accuracy:.3f} {where}; it needs at least {threshold}. "
-             "Try more epochs, more hidden units or another learning rate, and watch the validation curve.")
+        loop_first()
+        fail(f"Try more epochs, more hidden units or another learning rate, and watch the validation curve: {name} "
+             f"reached a held-out accuracy of {accuracy:.3f}, it needs at least {threshold} ({where}).")
     return accuracy
+
+
+def _uses(fn, helper):
+    """True when ``fn`` reads ``helper`` as a global name (directly, not through other helpers)."""
+    code, scope = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
+    return code is None or any(scope.get(n) is helper for n in _names(code))
 
 
 def _moons_threshold(classify_moons, train_loop=None, seeds=(0,), reveal=True):
