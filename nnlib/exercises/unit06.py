@@ -543,6 +543,9 @@ def _train_loop_history(train_loop, cases=None, reveal=True):
                 wrong, _ = _run(reference_loop, case, **mistake)
                 if close(values, np.asarray(wrong["loss"], dtype=float)):
                     fail(f"{advice} (checked {where}.)")
+            if len(values) > 1 and np.ptp(values) < 1e-12:
+                fail("The loss never changes: put the new parameters back into the model after every batch, "
+                     f"model.set_params(step(model.get_params(), grads)). (Checked {where}.)")
             fail(f"train_loop's history['loss'] differs from the reference (largest error "
                  f"{max_error(values, expected['loss']):.3g}). Per epoch: order = rng.permutation(n) from the one "
                  "rng made before the first epoch; for each batch of rows: model.gradients, step, model.set_params; "
