@@ -78,6 +78,9 @@ def class_done(hub, released):
         status, saved = hub.as_student(name, "PUT", f"/api/contents/{NOTEBOOK}",
                                        body={"type": "notebook", "format": "json", "content": notebook})
         assert status in (200, 201), saved
+        status, validated = hub.as_student(name, "POST", "/assignments/validate", form={"path": NOTEBOOK})
+        assert status == 200 and validated["success"], validated
+        done[f"validated {name}"] = validated["value"]
         status, submitted = hub.assignment_action(name, "submit", UNIT)
         assert status == 200 and submitted["success"], submitted
     for step in (["exchange", "collect", UNIT, "--exchange", str(hub.exchange)],
@@ -107,6 +110,14 @@ def test_students_see_the_released_unit(class_done):
     """Does the Assignments list of each student show the unit the instructor released?"""
     for name in (ALICE, BOB):
         assert [a["assignment_id"] for a in class_done[f"listed {name}"]] == [UNIT]
+
+
+def test_validate_runs_the_students_notebook_as_the_student(class_done):
+    """Does Validate in a student's own server (their kernel, the course library) pass alice's
+    notebook and name bob's failing relu?"""
+    alice, bob = class_done[f"validated {ALICE}"], class_done[f"validated {BOB}"]
+    assert not alice.get("failed") and not alice.get("changed"), alice
+    assert any("relu" in json.dumps(failure) for failure in bob.get("failed", [])), bob
 
 
 def test_grades_follow_the_answers(hub, class_done):
