@@ -130,6 +130,10 @@ def other_value(control):
     low, high = getattr(control, "min", None), getattr(control, "max", None)
     if low is None or high is None:
         return None
+    base = getattr(control, "base", None)
+    if base:  # a FloatLogSlider: min and max are exponents, the value is base ** exponent
+        exponent = float(np.log(control.value) / np.log(base)) + (high - low) / 7
+        return float(base ** (exponent if exponent <= high else low + (high - low) / 5))
     span = high - low
     value = control.value + span / 7
     return type(control.value)(value if value <= high else low + span / 5)
