@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -51,7 +52,7 @@ def main(argv=None):
     missing = hub_harness.missing_parts()
     if missing:
         sys.exit(missing)
-    students = [f"nnfsb{i:03d}" for i in range(args.students)]
+    students = [f"nnfsb{os.getpid() % 100000:05d}x{i:03d}" for i in range(args.students)]
     times = {}
 
     def timed(phase, action):

@@ -19,8 +19,10 @@ from tests.browser import chromium_page, require_browser
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
 
 UNIT = "00_sample"
-ALICE, BOB, GRACE = "nnfsalice", "nnfsbob", "nnfsgrace"
-CAROL = "nnfscarol"  # logs in with the browser only, before fetching anything
+# Accounts of this test process alone (another pytest process may run its own hub at the same time).
+RUN = f"{os.getpid() % 100000:05d}"
+ALICE, BOB, GRACE = f"nnfsalice{RUN}", f"nnfsbob{RUN}", f"nnfsgrace{RUN}"
+CAROL = f"nnfscarol{RUN}"  # logs in with the browser only, before fetching anything
 PASSWORD = "course-pw"
 NOTEBOOK = f"{UNIT}/{UNIT}.ipynb"
 WRONG_RELU = "def relu(z):\n    return z  # forgot to clip the negatives\n"
