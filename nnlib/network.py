@@ -71,6 +71,8 @@ class MLP:
     Z, A : lists of ndarray cached by the last :meth:`forward` (``A[0]`` is the input batch)
     """
 
+    dtype = np.dtype("float64")  # also for a network rebuilt from its attributes alone
+
     def __init__(self, layer_sizes, activations, seed=None, init="auto", dtype="float64"):
         sizes = [int(n) for n in layer_sizes]
         if len(sizes) < 2 or min(sizes) < 1:
