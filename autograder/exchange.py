@@ -187,11 +187,13 @@ def collect(course_root, units, root=None):
                 for notebook in folder.glob("*.ipynb"):
                     # The course's collect reads a folder's submission time from the file: give it nbgrader's.
                     os.utime(notebook, (moment.timestamp(), moment.timestamp()))
-            times[(folder.parent.name, folder.name)] = moment
+            # Keyed by the id collect gives the account name (J.Smith -> j_smith), as its events are.
+            times[(course_collect.normalise_student(folder.parent.name), folder.name)] = moment
         for folder in staged:  # nbgrader's own files are not submissions: keep them aside
+            student = course_collect.normalise_student(folder.parent.name)
             for extra in (folder / SECRET_NAME, folder / late.TIMESTAMP_NAME):
                 if extra.is_file():
-                    shutil.move(extra, kept_files / f"{folder.parent.name}+{folder.name}+{extra.name}")
+                    shutil.move(extra, kept_files / f"{student}+{folder.name}+{extra.name}")
         report = course_collect.collect(staging, course_root, time_source=late.EXCHANGE_TIME) if staged else \
             course_collect.CollectReport(str(root))
         coursedir = course_collect.course_directory(course_root)
