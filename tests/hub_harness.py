@@ -158,7 +158,7 @@ def course_command(hub, *args):
 
 
 @contextlib.contextmanager
-def running_hub(students, instructors=(), units=("00_sample",), password="course-pw", timeout=120):
+def running_hub(students, instructors=(), units=("00_sample",), password="course-pw", timeout=300):
     """Start the course's hub with fresh accounts and a course root of ``units``; yield a :class:`Hub`.
 
     Everything lives in a new folder under /tmp that other accounts may enter (as /srv would be),

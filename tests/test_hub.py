@@ -1,7 +1,7 @@
 """The course on a real JupyterHub (deploy/hub/) with nbgrader's exchange: one class, start to end.
 
-One hub runs for the module: two students and an instructor, real system accounts, the sample
-unit. The flow is the README's: release through the exchange, students fetch, answer and submit
+One hub runs for the module: two students who work through the unit, a third who only logs in
+with the browser, and an instructor; real system accounts, the sample unit. The flow is the README's: release through the exchange, students fetch, answer and submit
 from their own servers, the instructor collects, grades with the sandboxed engine and returns
 feedback, students fetch it.
 """
