@@ -29,6 +29,7 @@ work in the floor and in torch), (3) nnlib's training with 1 and 2 BLAS threads 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import sys
@@ -50,6 +51,7 @@ try:
 except ImportError:  # the benchmark's optional extra
     torch = None
 
+CONTENDERS = ("floor", "nnlib", "torch")
 LEARNING_RATES = {"sgd": 0.1, "adam": 0.003}
 ADAM_BETAS, ADAM_EPS = (0.9, 0.999), 1e-8
 
@@ -273,31 +275,31 @@ def ratio(times, name, against):
     return f"{times[name] / times[against]:6.2f}x" if against in times else f"{'-':>7}"
 
 
+def columns(values, form, width):
+    """The floor, nnlib and torch cells of a row; '-' where a contender did not run."""
+    return [form.format(values[name]) if name in values else "-".rjust(width) for name in CONTENDERS]
+
+
 def bench_training(args, data, with_torch):
     X_train, X_test, y_train, y_test = data
-    print(f"\n(1) Training: {args.epochs} epochs on {len(X_train)} digits, {CLOCK['name']}, best of {args.repeat}; "
-          f"held-out accuracy on {len(X_test)}")
+    print(f"\n(1) Training: {args.epochs} epochs on {len(X_train)} digits, {CLOCK['name']}, "
+          f"best of {args.repeat}; held-out accuracy on {len(X_test)}")
     print(f"{'net':16} {'dtype':8} {'opt':5} {'batch':>5} {'floor':>8} {'nnlib':>8} {'torch':>8} "
           f"{'nnlib/floor':>11} {'nnlib/torch':>11}  accuracy floor/nnlib/torch")
-    for net in args.nets:
-        sizes = [int(n) for n in net.split("-")]
-        for dtype in args.dtypes:
-            start = new_model(sizes, dtype)
-            for optimizer in args.optimizers:
-                for batch_size in args.batches:
-                    trainers = {"floor": train_floor, "nnlib": train_nnlib}
-                    if with_torch:
-                        trainers["torch"] = train_torch
-                    contenders = {
-                        name: (lambda fn=fn: fn(start, X_train, y_train, optimizer, args.epochs, batch_size, seed=0))
-                        for name, fn in trainers.items()}
-                    times, predictors = best_times(contenders, args.repeat)
-                    accuracy = {name: held_out_accuracy(p, X_test, y_test) for name, p in predictors.items()}
-                    cells = " ".join(f"{times[n]:7.3f}s" if n in times else f"{'-':>8}" for n in ("floor", "nnlib", "torch"))
-                    accs = "/".join(f"{accuracy[n]:.3f}" if n in accuracy else "-" for n in ("floor", "nnlib", "torch"))
-                    print(f"{net:16} {dtype:8} {optimizer:5} {batch_size:5} {cells} "
-                          f"{ratio(times, 'nnlib', 'floor'):>11} {ratio(times, 'nnlib', 'torch'):>11}  {accs}",
-                          flush=True)
+    trainers = {"floor": train_floor, "nnlib": train_nnlib}
+    if with_torch:
+        trainers["torch"] = train_torch
+    for net, dtype, optimizer, batch_size in itertools.product(args.nets, args.dtypes, args.optimizers,
+                                                               args.batches):
+        start = new_model([int(n) for n in net.split("-")], dtype)
+        contenders = {
+            name: (lambda fn=fn: fn(start, X_train, y_train, optimizer, args.epochs, batch_size, seed=0))
+            for name, fn in trainers.items()}
+        times, predictors = best_times(contenders, args.repeat)
+        accuracy = {name: held_out_accuracy(p, X_test, y_test) for name, p in predictors.items()}
+        print(f"{net:16} {dtype:8} {optimizer:5} {batch_size:5} {' '.join(columns(times, '{:7.3f}s', 8))} "
+              f"{ratio(times, 'nnlib', 'floor'):>11} {ratio(times, 'nnlib', 'torch'):>11}  "
+              f"{'/'.join(c.strip() for c in columns(accuracy, '{:.3f}', 1))}", flush=True)
 
 
 def bench_gradients(args, data, with_torch):
@@ -328,8 +330,8 @@ def bench_gradients(args, data, with_torch):
                         run(*arguments)
 
                 times, _ = best_times({name: (lambda name=name: many(name)) for name in runners}, args.repeat)
-                cells = " ".join(f"{times[n] / calls * 1e6:7.0f}us" if n in times else f"{'-':>9}"
-                                 for n in ("floor", "nnlib", "torch"))
+                per_call = {name: seconds / calls * 1e6 for name, seconds in times.items()}
+                cells = " ".join(columns(per_call, "{:7.0f}us", 9))
                 print(f"{net:16} {dtype:8} {batch_size:5} {cells} {ratio(times, 'nnlib', 'floor'):>11} "
                       f"{ratio(times, 'nnlib', 'torch'):>11}", flush=True)
 
