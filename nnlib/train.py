@@ -21,8 +21,8 @@ from nnlib.network import MLP
 from nnlib.optim import SGD, Optimizer
 
 #: Threads numpy's BLAS may use while :func:`train` runs (None leaves the setting alone). The
-#: course's matrices are small: one thread is as fast as two on a quiet machine, and on a busy one
-#: a second thread that waits for a core made training 2 to 30 times slower (bench/README.md).
+#: course's matrices are small products, and on a busy machine a second thread that waits for a
+#: core made training 1.2 to 30 times slower (bench/README.md).
 BLAS_THREADS = 1
 
 #: Losses for which accuracy means something (the targets are classes).
