@@ -49,7 +49,7 @@ def main(argv=None):
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--workers", type=int, help="grading workers (default: all cores)")
     args = parser.parse_args(argv)
-    missing = hub_harness.missing_parts()
+    missing = hub_harness.missing_parts() or hub_harness.location_problem()
     if missing:
         sys.exit(missing)
     students = [f"nnfsb{os.getpid() % 100000:05d}x{i:03d}" for i in range(args.students)]

@@ -41,6 +41,16 @@ def missing_parts():
         subprocess.run([sys.executable, str(HUB / "install.py")], capture_output=True, text=True)
     if not os.access(PROXY, os.X_OK):
         return f"configurable-http-proxy is not installed: run python3 {HUB / 'install.py'} (needs npm)"
+    return ""
+
+
+def location_problem():
+    """Why students' accounts cannot run the course's Python from where this checkout lies ('' when they can).
+
+    This is a property of the folder the repository was cloned into (a checkout under a private
+    home, say), not a missing install step: the README's class section asks for a folder everyone
+    can read.
+    """
     probe = as_user("nobody", sys.executable, "-c", "import nbgrader, jupyterhub, nnlib")
     if probe.returncode != 0:
         return (f"other accounts cannot run the course's Python ({sys.executable}): the repository and its "

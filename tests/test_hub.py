@@ -31,9 +31,13 @@ WRONG_RELU = "def relu(z):\n    return z  # forgot to clip the negatives\n"
 def _require_hub():
     missing = hub_harness.missing_parts()
     if missing:
-        if os.environ.get("CI"):
+        if os.environ.get("CI"):  # CI installs everything the hub needs: a missing part is a broken set-up
             pytest.fail(missing)
         pytest.skip(missing)
+    # Where the checkout lies is not ours to change: a clone inside a private home cannot host students.
+    problem = hub_harness.location_problem()
+    if problem:
+        pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
