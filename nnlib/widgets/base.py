@@ -316,7 +316,7 @@ class Explorer:
         if self._last_pixels is not None and np.array_equal(pixels, self._last_pixels):
             return self._last_png
         buffer = io.BytesIO()
-        # compression level 1: a third of the default's time, pictures about 15 % larger
+        # compression level 1: a quarter faster to encode than the default 6, pictures 10-15 % larger
         imsave(buffer, pixels, format="png", pil_kwargs={"compress_level": 1})
         self._last_pixels, self._last_png = pixels.copy(), buffer.getvalue()
         return self._last_png
