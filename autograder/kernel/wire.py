@@ -3,11 +3,11 @@
 A message is one frame on a unix stream socket::
 
     8 bytes: length of the JSON header (big-endian)   header: UTF-8 JSON
-    8 bytes: length of the array blob                  blob: an .npz archive (np.savez) or empty
+    8 bytes: length of the array blob                  blob: the arrays' raw bytes, one after another
 
-Values are written as a JSON tree in which every container is tagged, so that nothing a value
-could carry besides data survives the trip: no pickle (arrays are read with
-``allow_pickle=False``), no classes, no code. What cannot be sent as data is sent as a reference
+The header lists each array's dtype (numbers, booleans, text; never ``object``), shape and place
+in the blob. Values are written as a JSON tree in which every container is tagged, so that nothing
+a value could carry besides data survives the trip: no pickle, no classes, no code. What cannot be sent as data is sent as a reference
 the other side resolves by itself:
 
 =======================  ===============================================================
@@ -28,7 +28,6 @@ the other side resolves by itself:
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import struct
 import types
@@ -63,13 +62,37 @@ def _recv_exact(sock, size):
 
 def send(sock, header, arrays=None):
     """Send one message: a JSON-ready dict and a dict of arrays (name -> ndarray)."""
+    parts, table, offset = [], {}, 0
+    for name, array in (arrays or {}).items():
+        array = np.asarray(array)
+        array = array if array.flags.c_contiguous else array.copy(order="C")  # 0-d stays 0-d
+        if array.dtype.hasobject or array.dtype.fields is not None:
+            raise WireError("an array that is not plain data")
+        data = array.tobytes()
+        table[name] = [array.dtype.str, list(array.shape), offset, len(data)]
+        parts.append(data)
+        offset += len(data)
+    if table:
+        header = dict(header, arrays=table)
     text = json.dumps(header, allow_nan=True).encode("utf-8")
-    blob = b""
-    if arrays:
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
-        blob = buffer.getvalue()
+    blob = b"".join(parts)
     sock.sendall(struct.pack(">QQ", len(text), len(blob)) + text + blob)
+
+
+def _array(blob, entry):
+    try:
+        dtype_text, shape, offset, size = entry
+        dtype = np.dtype(str(dtype_text))
+        shape = tuple(int(n) for n in shape)
+        offset, size = int(offset), int(size)
+    except (TypeError, ValueError):
+        raise WireError("a malformed array entry") from None
+    if dtype.hasobject or dtype.fields is not None:
+        raise WireError("an array that is not plain data")
+    count = int(np.prod(shape, dtype=np.int64)) if shape else 1
+    if min(shape, default=0) < 0 or offset < 0 or offset + size > len(blob) or size != count * dtype.itemsize:
+        raise WireError("an array entry that does not fit the blob")
+    return np.frombuffer(blob, dtype=dtype, count=count, offset=offset).reshape(shape).copy()
 
 
 def receive(sock):
@@ -83,15 +106,11 @@ def receive(sock):
         raise WireError(f"a header that is not JSON ({error})") from None
     if not isinstance(header, dict):
         raise WireError("a header that is not a JSON object")
-    arrays = {}
-    if blob_size:
-        blob = _recv_exact(sock, blob_size)
-        try:
-            with np.load(io.BytesIO(blob), allow_pickle=False) as archive:
-                arrays = {name: archive[name] for name in archive.files}
-        except Exception as error:  # not an npz, or an object array (needs pickle)
-            raise WireError(f"an array blob that is not plain data ({type(error).__name__})") from None
-    return header, arrays
+    blob = _recv_exact(sock, blob_size) if blob_size else b""
+    table = header.pop("arrays", None) or {}
+    if not isinstance(table, dict):
+        raise WireError("a malformed array table")
+    return header, {str(name): _array(blob, entry) for name, entry in table.items()}
 
 
 # ----------------------------------------------------------------------------------------------
