@@ -23,7 +23,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 def formgrader_command(course_root):
     """The one command that opens nbgrader's formgrader on a course root (here: the demo's)."""
-    from autograder.cli import shown
+    from autograder.console import shown
     quickstart = "quickstart.py" if Path.cwd().resolve() == Path(ROOT).resolve() else Path(ROOT) / "quickstart.py"
     return f"python3 {quickstart} formgrader {shown(course_root)}"
 
@@ -74,7 +74,7 @@ def run_demo(work=None, units=None, workers=None, progress=True, unsafe=False, s
     """
     work = prepare_work(work or Path(source_root) / "autograder" / "demo-work")
     from autograder import grading
-    from autograder.cli import grade_counts, score_table
+    from autograder.console import grade_counts, score_table
 
     say(f"Demo course root: {work}")
     chosen = examples.make_course(work, selected=units, source_root=source_root)

@@ -275,7 +275,7 @@ def add_step(step, examples):
 def do_exchange(args):
     """The ``exchange`` step: returns an exit code (0 done, 1 nbgrader refused or nothing came)."""
     from autograder import assignments
-    from autograder.cli import UsageError, shown
+    from autograder.console import UsageError, shown
 
     units = assignments.units(args.course_root)
     unknown = [u for u in args.units if u not in units]
