@@ -3,8 +3,8 @@
 This is nbgrader's own ``Execute`` preprocessor (nbclient underneath) with these changes:
 
 1. the kernel comes from the worker's fork server, inside a sandbox (see ``manager``);
-2. grade cells run with their visible part only (the kernel never holds hidden test code); their
-   outputs are for the record, the judge decides their scores;
+2. grade cells do not run in the kernel at all: the judge runs them (hidden tests included) in its
+   own process and writes their outputs; the kernel never holds test code;
 3. a cell's time limit counts the kernel's CPU seconds, so a loaded machine does not use it up;
    a wall-time backstop (several limits) catches a cell that sleeps, and the grader's wall cap on
    the notebook ends a run that hangs in any other way;
@@ -44,19 +44,6 @@ NOT_RUN = "NotRun"
 def is_autograded(cell):
     """A code cell whose score comes from running it (a test cell)."""
     return (cell.cell_type == "code" and nbutils.is_grade(cell) and not nbutils.is_solution(cell))
-
-
-def visible_part(source):
-    """A grade cell's source without its hidden tests (what a student's copy shows)."""
-    kept, hidden = [], False
-    for line in source.splitlines():
-        if "### BEGIN HIDDEN TESTS" in line:
-            hidden = True
-        elif "### END HIDDEN TESTS" in line:
-            hidden = False
-        elif not hidden:
-            kept.append(line)
-    return "\n".join(kept)
 
 
 def error_output(ename, evalue):
@@ -142,9 +129,8 @@ class SandboxedExecute(Execute):
             raise DeadKernelError("killed by the grader")
         if cell.cell_type != "code":
             return cell, resources
-        original = cell.source
         if is_autograded(cell):
-            cell.source = visible_part(original)
+            return cell, resources  # the judge's to run; its verdict becomes the cell's output
         done = threading.Event()
         done.stopped_for_time = False
         watchdog = threading.Thread(target=self._watch_cpu, args=(cell, done), daemon=True)
@@ -153,7 +139,6 @@ class SandboxedExecute(Execute):
             cell, resources = super().preprocess_cell(cell, resources, index)
         finally:
             done.set()
-            cell.source = original
         watchdog.join()
         if done.stopped_for_time:
             cell.outputs.append(error_output(
