@@ -41,11 +41,13 @@ def run(*command, **kwargs):
     return subprocess.run([str(part) for part in command], check=True, **kwargs)
 
 
-def pip_install(*args):
+def pip_install(*args, live=None):
     """Run pip, showing one line per package as it is fetched and then the install step.
 
     pip's own output is hundreds of lines, and --quiet shows nothing for minutes; this keeps the
-    middle: how many packages so far, which one, and what pip is doing.
+    middle: how many packages so far, which one, and what pip is doing. ``live`` (default: when
+    printing to a terminal) counts up on one line in place; otherwise (CI, a log file) a plain line
+    comes every 25 packages and once all are resolved.
     """
     command = [str(PYTHON), "-m", "pip", "install", "--progress-bar", "off", *args]
     say(" ".join(command[2:]))
@@ -53,18 +55,26 @@ def pip_install(*args):
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, bufsize=1)
     tail, counting = [], False  # counting: the running count's line is still open
+    live = sys.stdout.isatty() if live is None else live
+    summarised = False
     for line in process.stdout:
         tail = (tail + [line.rstrip()])[-30:]
         match = re.match(r"\s*(Collecting|Requirement already satisfied:|Obtaining|Processing) (\S+)", line)
         if match:
             found += 1
             name = re.split(r"[<>=!~;\[ (]", match.group(2))[0]
-            print(f"\r[quickstart]   {found:3d} package(s) resolved: {name:<40}", end="", flush=True)
-            counting = True
+            if live:  # a terminal: one line that counts up in place
+                print(f"\r[quickstart]   {found:3d} package(s) resolved: {name:<40}", end="", flush=True)
+                counting = True
+            elif found % 25 == 0:  # a log (CI, a pipe): a plain line now and then
+                say(f"  {found} package(s) resolved so far")
         elif line.startswith(("Installing collected packages:", "Successfully installed")):
             if counting:
                 print(flush=True)
                 counting = False
+            if not live and not summarised:
+                say(f"  {found} package(s) resolved")
+                summarised = True
             if line.startswith("Installing"):
                 count = len(line.split(":", 1)[1].split(","))
                 say(f"  installing {count} package(s): the slowest part, a minute or more ...")
@@ -72,6 +82,8 @@ def pip_install(*args):
                 say(f"  done: {len(line.split()) - 2} package(s) installed")
     if counting:
         print(flush=True)
+    if not live and found and not summarised:  # nothing to install: every package was there already
+        say(f"  {found} package(s) resolved")
     if process.wait() != 0:
         print("\n".join(tail), file=sys.stderr)
         raise subprocess.CalledProcessError(process.returncode, command)

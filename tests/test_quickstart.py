@@ -6,10 +6,18 @@ import quickstart
 
 def test_pip_install_shows_each_package_as_it_goes(capfd):
     """Does a real pip run through quickstart print a running count of the packages and end cleanly?"""
-    quickstart.pip_install("tqdm", "numpy")  # both installed already: pip only resolves them
+    quickstart.pip_install("tqdm", "numpy", live=True)  # both installed already: pip only resolves them
     out = capfd.readouterr().out
     assert "[quickstart] pip install" in out
     assert "1 package(s) resolved: tqdm" in out and "2 package(s) resolved: numpy" in out
+
+
+def test_pip_install_writes_plain_lines_to_a_log(capfd):
+    """Printing to a log (CI, a pipe), does the count come as whole lines, with no carriage returns?"""
+    quickstart.pip_install("tqdm", "numpy", live=False)  # installed already: pip only resolves them
+    out = capfd.readouterr().out
+    assert "\r" not in out
+    assert "[quickstart]   2 package(s) resolved\n" in out
 
 
 def test_a_failing_pip_install_shows_pips_own_words(capfd):
