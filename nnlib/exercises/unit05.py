@@ -949,8 +949,12 @@ def gradient_check_cases():
             (network_case(LECTURE_000), _wrong_gradients(network_case(LECTURE_000), "last_b_off"), "wrong")]
 
 
-def _one_sided_check(case, grads, eps=1e-5):
-    """The gradient check with one-sided differences (to recognise it)."""
+def _worst_error(case, grads, error_of):
+    """The largest ``error_of(given, cost_at, start)`` over every W and b of the network in ``case``.
+
+    ``cost_at(value)`` is the network's cost with that one parameter replaced by ``value``;
+    ``start`` is the parameter's value; ``given`` the gradient being checked.
+    """
     X, Y, Ws, bs, names, loss = case
     worst = 0.0
     for k in range(len(Ws)):
@@ -959,24 +963,20 @@ def _one_sided_check(case, grads, eps=1e-5):
                 Ws_, bs_ = list(Ws), list(bs)
                 (Ws_ if which == "W" else bs_)[k] = value
                 return ref_cost(X, Y, Ws_, bs_, names, loss)
-            start = Ws[k] if which == "W" else bs[k]
-            worst = max(worst, gradcheck.rel_error(given, _one_sided(cost_at, start, eps)))
+            worst = max(worst, error_of(given, cost_at, Ws[k] if which == "W" else bs[k]))
     return worst
+
+
+def _one_sided_check(case, grads, eps=1e-5):
+    """The gradient check with one-sided differences (to recognise it)."""
+    return _worst_error(case, grads, lambda given, cost_at, start: gradcheck.rel_error(
+        given, _one_sided(cost_at, start, eps)))
 
 
 def _absolute_check(case, grads, eps=1e-5):
     """The gradient check with the absolute instead of the relative error (to recognise it)."""
-    X, Y, Ws, bs, names, loss = case
-    worst = 0.0
-    for k in range(len(Ws)):
-        for which, given in (("W", grads[0][k]), ("b", grads[1][k])):
-            def cost_at(value, k=k, which=which):
-                Ws_, bs_ = list(Ws), list(bs)
-                (Ws_ if which == "W" else bs_)[k] = value
-                return ref_cost(X, Y, Ws_, bs_, names, loss)
-            numeric = gradcheck.numerical_gradient(cost_at, Ws[k] if which == "W" else bs[k], eps)
-            worst = max(worst, float(np.max(np.abs(given - numeric))))
-    return worst
+    return _worst_error(case, grads, lambda given, cost_at, start: float(np.max(np.abs(
+        given - gradcheck.numerical_gradient(cost_at, start, eps)))))
 
 
 @_exercise("Exercise 5c (gradient_check)")
