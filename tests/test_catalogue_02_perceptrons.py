@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.notebook_harness import Unit, VisibleTests
-from tests.unit_checks import check_test_cells, run_all_released
+from tests.unit_checks import run_all_released
 
 UNIT = Unit("02_perceptrons")
 
@@ -515,11 +515,6 @@ def test_xor_loop_that_ends_at_max_epochs_is_not_told_to_end_there(wrong):
 
 
 # ---------------------------------------------------------------- the notebook as a whole
-def test_test_cells_are_one_call_per_check_and_use_only_setup_and_solution_names():
-    """Is each visible test cell a docstring and a call or two, using only names from the setup and solution cells?"""
-    check_test_cells("02_perceptrons")
-
-
 @pytest.mark.slow
 def test_run_all_on_the_untouched_notebook_goes_through(monkeypatch):
     """Does Run All (errors stop it, except in cells tagged raises-exception) reach the end of the untouched

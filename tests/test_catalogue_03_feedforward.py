@@ -9,7 +9,7 @@ import pytest
 
 from nnlib import activations
 from tests.notebook_harness import Unit, VisibleTests
-from tests.unit_checks import check_test_cells, run_all_released
+from tests.unit_checks import run_all_released
 
 UNIT = Unit("03_feedforward")
 
@@ -668,11 +668,6 @@ def test_wrong_add_bias_column_is_blamed_in_add_bias_column_only():
 
 
 # ---------------------------------------------------------------- the notebook as a whole
-def test_test_cells_are_one_call_per_check_and_use_only_setup_and_solution_names():
-    """Is each visible test cell a docstring and a call or two, using only names from the setup and solution cells?"""
-    check_test_cells("03_feedforward")
-
-
 @pytest.mark.slow
 def test_run_all_on_the_untouched_notebook_goes_through(monkeypatch):
     """Does Run All (errors stop it, except in cells tagged raises-exception) reach the end of the untouched

@@ -11,7 +11,7 @@ import pytest
 from nnlib import activations
 from nnlib.exercises import unit05
 from tests.notebook_harness import Unit
-from tests.unit_checks import check_test_cells, run_all_released
+from tests.unit_checks import run_all_released
 
 UNIT = Unit("05_backprop")
 
@@ -919,11 +919,6 @@ def test_untouched_stubs_are_told_they_are_not_written_yet():
 
 
 # ---------------------------------------------------------------- the notebook as a whole
-def test_test_cells_are_one_call_per_check_and_use_only_setup_and_solution_names():
-    """Is each visible test cell a docstring and a call or two, using only names from the setup and solution cells?"""
-    check_test_cells("05_backprop")
-
-
 def test_failures_name_their_exercise_first():
     """Does every failure message start with the exercise it is about (as in Validate's one-line summary)?"""
     outcomes = UNIT.run(None, {"dense_backward": dense_db_mean, "train_step": train_uphill,

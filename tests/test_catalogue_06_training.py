@@ -13,7 +13,7 @@ import pytest
 from nnlib import losses, optim
 from nnlib.train import minibatches, train
 from tests.notebook_harness import Unit, VisibleTests
-from tests.unit_checks import check_test_cells, run_all_released
+from tests.unit_checks import run_all_released
 
 UNIT = Unit("06_training")
 
@@ -745,11 +745,6 @@ def test_the_checks_reference_loop_is_nnlibs_training():
 
 
 # ---------------------------------------------------------------- the notebook as a whole
-def test_test_cells_are_check_calls_using_only_setup_and_solution_names():
-    """Does every test cell show only check calls, and use only names from setup and solution cells?"""
-    check_test_cells("06_training")
-
-
 def test_run_all_on_the_untouched_notebook_goes_through(monkeypatch):
     """Does Run All reach the end of the untouched notebook, with the figures and the dashboard shown and
     the demo cells asking to finish their exercises (nnlib's reference standing in meanwhile)?"""
