@@ -88,6 +88,17 @@ def _first_matching(result, mistakes, args):
     return ""
 
 
+def _check_lists(result, expected, mistakes, args, name, where, hint, reveal, prefix=""):
+    """Fail unless the list of arrays ``result`` matches ``expected``: a recognised mistake is named
+    first (``prefix`` before its advice), otherwise the first array that differs, with ``hint``."""
+    if _same_lists(result, expected):
+        return
+    advice = _first_matching(result, mistakes, args)
+    if advice:
+        fail(f"{prefix}{advice} (checked {where}.)")
+    _compare_lists(result, expected, f"{name}(...)", where, hint=hint, reveal=reveal)
+
+
 def _lecture_002_output_layer():
     """Lecture 002's output weights [w7, w8, w9], bias b2, and dE/d(them) at (2, 9) -> 1."""
     a = 1.0 / (1.0 + np.exp(-np.array([7.7, 4.0, 6.6])))  # the hidden outputs a1, a2, a3
@@ -128,14 +139,8 @@ def _sgd_values(sgd_step, cases=None, reveal=True):
         where = _where(args, reveal) + (f" and lr = {lr}" if reveal else "")
         result = call(sgd_step, *copy.deepcopy(args), name="sgd_step", where=where)
         result = _as_list(result, len(params), "sgd_step", where)
-        expected = _sgd(*args)
-        if not _same_lists(result, expected):
-            advice = _first_matching(result, SGD_MISTAKES, args)
-            if advice:
-                fail(f"{advice} (checked {where}.)")
-            _compare_lists(result, expected, "sgd_step(...)", where,
-                           hint="Each new array is p - lr * g, with p and g at the same position.",
-                           reveal=reveal)
+        _check_lists(result, _sgd(*args), SGD_MISTAKES, args, "sgd_step", where,
+                     "Each new array is p - lr * g, with p and g at the same position.", reveal)
     return True
 
 
@@ -743,14 +748,9 @@ def _l2_values(l2_gradients, cases=None, reveal=True):
                           "l2_gradients", where)
         _unchanged(args[1], given[1], "l2_gradients", "grads", where)
         _unchanged(args[0], given[0], "l2_gradients", "params", where)
-        expected = _l2(*args)
-        if not _same_lists(result, expected):
-            advice = _first_matching(result, L2_MISTAKES, args)
-            if advice:
-                fail(f"l2_gradients: {advice} (checked {where}.)")
-            _compare_lists(result, expected, "l2_gradients(...)", where,
-                           hint="Weights (even positions): g + lam * W; biases (odd positions): g unchanged.",
-                           reveal=reveal)
+        _check_lists(result, _l2(*args), L2_MISTAKES, args, "l2_gradients", where,
+                     "Weights (even positions): g + lam * W; biases (odd positions): g unchanged.", reveal,
+                     prefix="l2_gradients: ")
     return True
 
 
