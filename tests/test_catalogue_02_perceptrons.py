@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.notebook_harness import Unit, VisibleTests
-from tests.unit_checks import run_all_released
+from tests.unit_checks import released_stubs, run_all_released
 
 UNIT = Unit("02_perceptrons")
 
@@ -425,17 +425,8 @@ def test_classic_bug_fails_a_visible_test_that_names_it(overrides, grade_ids, me
     VISIBLE.assert_caught(overrides, grade_ids=grade_ids, message_contains=message)
 
 
-def _stub(name, arguments):
-    """An untouched exercise as released: a function of that name whose body raises NotImplementedError."""
-    scope = {}
-    exec(f"def {name}({arguments}):\n    raise NotImplementedError()\n", scope)
-    return scope[name]
-
-
-STUBS = {"perceptron_output": _stub("perceptron_output", "X, w, b"),
-         "perceptron_update": _stub("perceptron_update", "x, y, w, b, lr=1.0"),
-         "train_perceptron": _stub("train_perceptron", "X, y, lr=1.0, max_epochs=100"),
-         "xor_forward": _stub("xor_forward", "X, W, b, U")}
+_RELEASED = released_stubs("02_perceptrons")  # the untouched exercises, as students get them
+STUBS = {name: _RELEASED[name] for name in ("perceptron_output", "perceptron_update", "train_perceptron", "xor_forward")}
 FORMULA_WORDS = ("@", ".T", "y - y_hat", "np.", "between", "> 0")
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from nnlib import activations
 from tests.notebook_harness import Unit, VisibleTests
-from tests.unit_checks import run_all_released
+from tests.unit_checks import released_stubs, run_all_released
 
 UNIT = Unit("03_feedforward")
 
@@ -597,20 +597,9 @@ def test_softmax_own_code_rule_holds_in_every_softmax_cell():
     assert all(not o.passed and "write it yourself" in o.message for o in outcomes.values()), outcomes
 
 
-def _stub(name, arguments):
-    """An untouched exercise as released: a function of that name whose body raises NotImplementedError."""
-    scope = {}
-    exec(f"def {name}({arguments}):\n    raise NotImplementedError()\n", scope)
-    return scope[name]
-
-
-STUBS = {"init_params": _stub("init_params", "layer_sizes, scale=0.1, seed=0"),
-         "dense_forward": _stub("dense_forward", "A_prev, W, b, f"),
-         "forward": _stub("forward", "X, Ws, bs, fs"),
-         "softmax": _stub("softmax", "z"),
-         "add_bias_column": _stub("add_bias_column", "A"),
-         "absorb_bias": _stub("absorb_bias", "W, b"),
-         "forward_augmented": _stub("forward_augmented", "X, Ws_aug, fs")}
+_RELEASED = released_stubs("03_feedforward")  # the untouched exercises, as students get them
+STUBS = {name: _RELEASED[name] for name in ("init_params", "dense_forward", "forward", "softmax", "add_bias_column",
+                                            "absorb_bias", "forward_augmented")}
 FORMULA_WORDS = ("@", ".T", "keepdims", "np.", "first")
 
 

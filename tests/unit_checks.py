@@ -5,6 +5,7 @@
   only names from the ``setup`` cell, the solution cells and its own assignments.
 - ``run_all_released``: the untouched released notebook executed as JupyterLab's Run All executes
   it (an error stops the run, except in a cell tagged ``raises-exception``), through a real kernel.
+- ``released_stubs``: the names an untouched released notebook defines, its stubs as students get them.
 """
 import ast
 import builtins
@@ -57,6 +58,22 @@ def check_test_cells(unit):
             assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
                 getattr(call.func.value, "id", "") == "check", (
                     f"{unit}:{grade_id}: a visible test statement is not a check call: {ast.unparse(statement)}")
+
+
+def released_stubs(unit):
+    """The namespace of the released ``unit`` after its setup and solution cells: the untouched stubs.
+
+    A stub cell that raises at the top level (a value to fill in, not a function) defines nothing.
+    """
+    released = Unit(unit, COURSE)
+    namespace = {"__name__": "__main__"}
+    exec(compile(released.cell("setup"), f"<{unit}:setup>", "exec"), namespace)
+    for cell in released.code_cells("solution"):
+        try:
+            exec(compile(source(cell), f"<{unit}:stub>", "exec"), namespace)
+        except NotImplementedError:
+            pass
+    return namespace
 
 
 def run_all_released(unit, monkeypatch):
