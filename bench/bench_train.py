@@ -82,28 +82,24 @@ class NumpyFloor:
         self.m = [np.zeros_like(p) for p in params]
         self.v = [np.zeros_like(p) for p in params]
 
-    def logits(self, X):
-        A = X
-        for l, (W, b) in enumerate(zip(self.Ws, self.bs)):
-            Z = A @ W.T
-            Z += b
-            if l < len(self.Ws) - 1:
-                np.maximum(Z, 0, out=Z)
-            A = Z
-        return A
-
-    def step(self, X, Y, update=True):
-        """One forward, backward and (unless ``update`` is False) update on the batch X, one-hot Y."""
+    def forward(self, X):
+        """[X, A^1, ..., A^L]: ReLU in place on every hidden layer, the last entry the logits."""
         activations = [X]
-        A = X
         for l, (W, b) in enumerate(zip(self.Ws, self.bs)):
-            Z = A @ W.T
+            Z = activations[-1] @ W.T
             Z += b
             if l < len(self.Ws) - 1:
                 np.maximum(Z, 0, out=Z)
             activations.append(Z)
-            A = Z
-        delta = A  # the logits become dL/dZ in place: (softmax(Z) - Y) / n
+        return activations
+
+    def logits(self, X):
+        return self.forward(X)[-1]
+
+    def step(self, X, Y, update=True):
+        """One forward, backward and (unless ``update`` is False) update on the batch X, one-hot Y."""
+        activations = self.forward(X)
+        delta = activations[-1]  # the logits become dL/dZ in place: (softmax(Z) - Y) / n
         delta -= delta.max(axis=1, keepdims=True)
         np.exp(delta, out=delta)
         delta /= delta.sum(axis=1, keepdims=True)
