@@ -22,7 +22,6 @@ Each loss takes ``w`` of shape (..., d) (so whole grids at once) and each gradie
 shape (d,) (a number for the parabola); all are plain module functions, so the course's checks
 can hand them to a student's gradient-descent loop. :func:`descend` is the reference loop.
 """
-import io
 
 import numpy as np
 
@@ -291,18 +290,9 @@ def descent_explorer(surface="narrow bowl", learning_rate=0.05, n_steps=30):
 
 
 class _FixedLayoutExplorer(Explorer):
-    """An Explorer whose picture keeps fixed margins instead of a "tight" bounding box.
-
-    A tight bounding box makes matplotlib draw the figure twice per picture; with margins set
-    once, a redraw costs one drawing and one PNG encoding.
-    """
+    """An Explorer whose two panels keep fixed margins, so the picture does not shift between redraws."""
 
     def _make_axes(self):
         axes = super()._make_axes()
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.9, wspace=0.25)
         return axes
-
-    def to_png(self):
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.dpi)
-        return buffer.getvalue()

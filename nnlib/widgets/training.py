@@ -15,12 +15,10 @@ set (both start a new network), and Start, Stop and Reset buttons. From code::
     board.update(lr=0.1)       # as a user moving the slider would
 """
 import html
-import io
 import threading
 import time
 
 import ipywidgets as widgets
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 import numpy as np
 
@@ -123,10 +121,6 @@ class TrainingDashboard:
                 self.redraw_seconds.append(time.perf_counter() - started)
 
         self.explorer.redraw = locked_redraw
-        # The layout is fixed once (in _first_drawing), so the picture skips the slow
-        # bbox_inches="tight" pass of Explorer.to_png, which renders the figure twice.
-        self._canvas = FigureCanvasAgg(self.explorer.figure)
-        self.explorer.to_png = self._to_png
         self.explorer.redraw()
 
     # -- public --------------------------------------------------------------------------------
@@ -191,12 +185,6 @@ class TrainingDashboard:
                 time.sleep(0.01)  # leave the interpreter to the kernel between chunks
         finally:
             self._show_status(running=False)
-
-    def _to_png(self):
-        # One Agg rendering (no bbox_inches="tight" pass) and a light PNG compression.
-        buffer = io.BytesIO()
-        self._canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-        return buffer.getvalue()
 
     def _one_epoch(self):
         measured = train(self.model, self.X_train, self.y_train, "softmax_cross_entropy", self.optimizer,
