@@ -35,7 +35,7 @@ import numpy as np
 
 from nnlib import losses
 from nnlib.checks import as_array, call, check_close, check_no_loops, check_own_code, fail
-from nnlib.exercises.common import compare, exercise, require_written
+from nnlib.exercises.common import compare, exercise, passed, require_written
 from nnlib.tolerance import close
 from nnlib.widgets import descent
 
@@ -54,12 +54,6 @@ CLIP_RTOL = 1e-4
 
 
 # ---------------------------------------------------------------------- shared pieces
-def _passed(message, reveal):
-    """Say what passed (in visible tests only). Returns None, so a test cell shows no ``True``."""
-    if reveal:
-        print("✓ " + message)
-
-
 def _helpers(fn):
     """``[(name, function)]``: ``fn`` and the student's own functions it calls, followed to any depth.
 
@@ -164,7 +158,7 @@ def squared_error(fn, cases=None, reveal=True):
     """squared_error(y_hat, y) = ½ Σ (ŷ − y)² over every entry: one number."""
     _values(fn, losses.squared_error, cases or REGRESSION_CASES, "squared_error",
             SQUARED_ERROR_MISTAKES, "Compare your code with the table of definitions in section 2: what is summed, what is averaged, which constant.", reveal)
-    return _passed("squared_error: lecture 002's 0.00724808 (from the slide's 0.8796), lecture 000's 50, batches", reveal)
+    return passed("squared_error: lecture 002's 0.00724808 (from the slide's 0.8796), lecture 000's 50, batches", reveal)
 
 
 MSE_MISTAKES = [
@@ -188,7 +182,7 @@ def mse(fn, cases=None, reveal=True):
     """mse(y_hat, y) = mean of (ŷ − y)² over all entries: one number."""
     _values(fn, losses.mse, cases or REGRESSION_CASES, "mse", MSE_MISTAKES,
             "Compare your code with the table of definitions in section 2: what is summed, what is averaged, which constant.", reveal)
-    return _passed("mse: the mean of the squared errors over every entry", reveal)
+    return passed("mse: the mean of the squared errors over every entry", reveal)
 
 
 MAE_MISTAKES = [
@@ -211,7 +205,7 @@ def mae(fn, cases=None, reveal=True):
     """mae(y_hat, y) = mean of |ŷ − y| over all entries: one number."""
     _values(fn, losses.mae, cases or REGRESSION_CASES, "mae", MAE_MISTAKES,
             "Compare your code with the table of definitions in section 2: what is summed, what is averaged, which constant.", reveal)
-    return _passed("mae: the mean of the absolute errors over every entry", reveal)
+    return passed("mae: the mean of the absolute errors over every entry", reveal)
 
 
 SHAPE_CASES = [(np.array([[0.5], [1.5], [2.0], [3.0]]), np.array([1.0, 1.0, 2.0, 2.5])),
@@ -254,7 +248,7 @@ def loss_shapes(squared_error_fn, mse_fn, mae_fn, cases=None, reveal=True):
                 except Exception as error:
                     fail(f"{name} raised {type(error).__name__} for y_hat and y both of shape {matched[0].shape}: "
                          "raise only when the shapes differ, and compute the loss when they match.")
-    _passed("the losses refuse (n, 1) against (n,) instead of broadcasting to (n, n)", reveal)
+    passed("the losses refuse (n, 1) against (n,) instead of broadcasting to (n, n)", reveal)
 
 
 def _number(value):
@@ -285,7 +279,7 @@ def squared_error_grad(fn, cases=None, reveal=True):
     """squared_error_grad(y_hat, y) = ŷ − y, the shape of y_hat."""
     _values(fn, losses.squared_error_grad, cases or GRAD_CASES, "squared_error_grad",
             SQUARED_ERROR_GRAD_MISTAKES, GRAD_POINTER, reveal)
-    return _passed("squared_error_grad: ŷ − y (lecture 002's −0.1204 from the slide's 0.8796, lecture 000's 10)", reveal)
+    return passed("squared_error_grad: ŷ − y (lecture 002's −0.1204 from the slide's 0.8796, lecture 000's 10)", reveal)
 
 
 MSE_GRAD_MISTAKES = [
@@ -303,7 +297,7 @@ def mse_grad(fn, cases=None, reveal=True):
     """mse_grad(y_hat, y) = (2/N)(ŷ − y), the shape of y_hat."""
     _values(fn, losses.mse_grad, cases or GRAD_CASES, "mse_grad", MSE_GRAD_MISTAKES,
             GRAD_POINTER, reveal)
-    return _passed("mse_grad: (2/N)(ŷ − y)", reveal)
+    return passed("mse_grad: (2/N)(ŷ − y)", reveal)
 
 
 MAE_GRAD_CASES = [_arrays([1.5, -0.5, 2.0, 2.0], [1.0, 0.5, 2.0, -1.0]),     # one exact match: ŷ = y
@@ -325,7 +319,7 @@ def mae_grad(fn, cases=None, reveal=True):
     """mae_grad(y_hat, y) = sign(ŷ − y) / N, 0 where ŷ = y."""
     _values(fn, losses.mae_grad, cases or MAE_GRAD_CASES, "mae_grad", MAE_GRAD_MISTAKES,
             "Re-read section 3 on the MAE: its slope on either side of the kink, the value chosen at the kink, and the 1/N.", reveal)
-    return _passed("mae_grad: sign(ŷ − y) / N, 0 where ŷ = y", reveal)
+    return passed("mae_grad: sign(ŷ − y) / N, 0 where ŷ = y", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 3
@@ -360,7 +354,7 @@ def binary_cross_entropy(fn, cases=None, reveal=True):
     """binary_cross_entropy(y_hat, y) = −mean[y log ŷ + (1 − y) log(1 − ŷ)]."""
     _values(fn, losses.binary_cross_entropy, cases or BCE_CASES, "binary_cross_entropy", BCE_MISTAKES,
             "Re-read section 4 (two classes): both terms, the sign, the average over the entries, the clip.", reveal)
-    return _passed("binary_cross_entropy: right values, averaged over the entries", reveal)
+    return passed("binary_cross_entropy: right values, averaged over the entries", reveal)
 
 
 BCE_GRAD_MISTAKES = [
@@ -380,7 +374,7 @@ def binary_cross_entropy_grad(fn, cases=None, reveal=True):
     """binary_cross_entropy_grad(y_hat, y) = (ŷ − y) / (ŷ(1 − ŷ)) / N."""
     _values(fn, losses.binary_cross_entropy_grad, cases or BCE_CASES, "binary_cross_entropy_grad",
             BCE_GRAD_MISTAKES, "Re-read section 4 (two classes): the derivative of both terms with respect to ŷ, then the 1/N of the mean.", reveal)
-    return _passed("binary_cross_entropy_grad: right values", reveal)
+    return passed("binary_cross_entropy_grad: right values", reveal)
 
 
 CLIP_ADVICE = ("Clip the predictions first, p = np.clip(y_hat, EPS, 1 - EPS), and use p in every log "
@@ -412,7 +406,7 @@ def binary_cross_entropy_extremes(loss_fn, grad_fn, cases=None, reveal=True):
     """Loss and gradient stay finite (and right) at predictions of exactly 0 and 1."""
     _extremes(loss_fn, losses.binary_cross_entropy, cases or BCE_EXTREMES, "binary_cross_entropy", reveal)
     _extremes(grad_fn, losses.binary_cross_entropy_grad, cases or BCE_EXTREMES, "binary_cross_entropy_grad", reveal)
-    return _passed("binary cross-entropy and its gradient are finite at ŷ = 0 and ŷ = 1", reveal)
+    return passed("binary cross-entropy and its gradient are finite at ŷ = 0 and ŷ = 1", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 4
@@ -451,7 +445,7 @@ def cross_entropy(fn, cases=None, reveal=True):
     """cross_entropy(y_hat, y) = −(1/n) Σ_i Σ_k y_ik log ŷ_ik for one-hot rows."""
     _values(fn, losses.cross_entropy, cases or CE_CASES, "cross_entropy", CE_MISTAKES,
             "Re-read section 4 (K classes): which terms a one-hot target keeps, the sign, and what the loss is averaged over.", reveal)
-    return _passed("cross_entropy: lecture 003's 0.4076 and batches", reveal)
+    return passed("cross_entropy: lecture 003's 0.4076 and batches", reveal)
 
 
 CE_GRAD_MISTAKES = [
@@ -471,7 +465,7 @@ def cross_entropy_grad(fn, cases=None, reveal=True):
     """cross_entropy_grad(y_hat, y) = −y / ŷ / n, the shape of y_hat."""
     _values(fn, losses.cross_entropy_grad, cases or CE_CASES, "cross_entropy_grad", CE_GRAD_MISTAKES,
             "Re-read section 4 (K classes): differentiate −y log ŷ with respect to ŷ entry by entry, and keep the average over the samples.", reveal)
-    return _passed("cross_entropy_grad: −y / ŷ / n", reveal)
+    return passed("cross_entropy_grad: −y / ŷ / n", reveal)
 
 
 @exercise("Exercise 4 (ŷ = 0 and 1)")
@@ -479,7 +473,7 @@ def cross_entropy_extremes(loss_fn, grad_fn, cases=None, reveal=True):
     """Loss and gradient stay finite (and right) at probabilities of exactly 0 and 1."""
     _extremes(loss_fn, losses.cross_entropy, cases or CE_EXTREMES, "cross_entropy", reveal)
     _extremes(grad_fn, losses.cross_entropy_grad, cases or CE_EXTREMES, "cross_entropy_grad", reveal)
-    return _passed("cross-entropy and its gradient are finite at probabilities 0 and 1", reveal)
+    return passed("cross-entropy and its gradient are finite at probabilities 0 and 1", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 5
@@ -526,7 +520,7 @@ def softmax_cross_entropy(fn, cases=None, reveal=True):
     """softmax_cross_entropy(z, y) = cross-entropy of softmax(z), averaged over the rows."""
     _values(fn, losses.softmax_cross_entropy, cases or SCE_CASES, "softmax_cross_entropy", SCE_MISTAKES,
             "Re-read section 5: the log of softmax by log-sum-exp with each row's maximum, then the average over the rows.", reveal)
-    return _passed("softmax_cross_entropy: lecture 003's 0.4076 and batches", reveal)
+    return passed("softmax_cross_entropy: lecture 003's 0.4076 and batches", reveal)
 
 
 @exercise("Exercise 5 (softmax_cross_entropy)")
@@ -534,7 +528,7 @@ def softmax_cross_entropy_stable(fn, cases=None, reveal=True):
     """softmax_cross_entropy stays finite and exact for logits of ±1000."""
     _values(fn, losses.softmax_cross_entropy, cases or SCE_EXTREMES, "softmax_cross_entropy", SCE_MISTAKES,
             "Re-read section 5 on log-sum-exp: which maximum is subtracted, and why the log is taken before any exp can underflow.", reveal)
-    return _passed("softmax_cross_entropy: exact for logits of ±1000", reveal)
+    return passed("softmax_cross_entropy: exact for logits of ±1000", reveal)
 
 
 def _naive_softmax(z):
@@ -562,7 +556,7 @@ def softmax_cross_entropy_grad(fn, cases=None, reveal=True):
     _values(fn, losses.softmax_cross_entropy_grad, (cases or SCE_CASES + SCE_EXTREMES),
             "softmax_cross_entropy_grad", SCE_GRAD_MISTAKES,
             "Re-read section 5: the gradient with respect to the scores, for a batch averaged over its rows, with a stable softmax.", reveal)
-    return _passed("softmax_cross_entropy_grad: (ŷ − y) / n, lecture 003's [0.2447, −0.3348, 0.0900]", reveal)
+    return passed("softmax_cross_entropy_grad: (ŷ − y) / n, lecture 003's [0.2447, −0.3348, 0.0900]", reveal)
 
 
 @exercise("Exercises 1-5 (no loops)")
@@ -578,7 +572,7 @@ def losses_vectorised(*fns, reveal=True):
         for helper, f in _helpers(fn):
             check_no_loops(f, name=name if f is fn else f"{helper} (called by {name})",
                            advice="Work on whole arrays: np.sum, np.mean, np.clip, np.log, np.max with axis=-1.")
-    return _passed("no Python loops in the losses and their gradients", reveal)
+    return passed("no Python loops in the losses and their gradients", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 6
@@ -645,7 +639,7 @@ def gradient_descent_values(fn, cases=None, reveal=True):
                  "at the current w in each update.")
         check_close(end, want, f"the final parameters of gradient_descent {where}", reveal=reveal,
                     hint="Each step is w = w - learning_rate * grad(w), with the gradient at the current w.")
-    return _passed("gradient_descent: the right parameters after n_steps updates, in 1-D and 2-D", reveal)
+    return passed("gradient_descent: the right parameters after n_steps updates, in 1-D and 2-D", reveal)
 
 
 @exercise("Exercise 6 (gradient_descent)")
@@ -692,7 +686,7 @@ def gradient_descent_path(fn, cases=None, reveal=True):
             if shorter.shape != expected.shape[1:] and not close(path[k], shorter[-1]):
                 fail(f"path[{k}] {where} is not the parameters after {k} updates (what your function returns "
                      f"with n_steps = {k}): record w after every update, in order.")
-    return _passed("gradient_descent: the path [w0, w1, ..., w_n], start first", reveal)
+    return passed("gradient_descent: the path [w0, w1, ..., w_n], start first", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 7
@@ -768,7 +762,7 @@ def minibatches_cover(fn, cases=None, reveal=True):
                      "index array, X[idx] and y[idx] (shuffling each on its own separates them).")
             if not close(xb, X[ids]):
                 fail(f"the rows of an X_batch are changed {where}: take the rows of X as they are.")
-    return _passed("minibatches: every sample exactly once per epoch, X and y together, the last batch smaller", reveal)
+    return passed("minibatches: every sample exactly once per epoch, X and y together, the last batch smaller", reveal)
 
 
 @exercise("Exercise 7 (minibatches)")
@@ -793,7 +787,7 @@ def minibatches_shuffle(fn, cases=None, reveal=True):
         others = [_order(_epoch(fn, X, y, batch_size, s, reveal)[0]) for s in (seed + 1, seed + 2, seed + 3)]
         if all(np.array_equal(o, order) for o in others):
             fail(f"different seeds give the same order {where}: pass seed to np.random.default_rng(seed).")
-    return _passed("minibatches: shuffled, reproducible from the seed", reveal)
+    return passed("minibatches: shuffled, reproducible from the seed", reveal)
 
 
 #: The graded functions a later one may call: name -> (exercise, check).

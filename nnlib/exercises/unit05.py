@@ -29,6 +29,7 @@ from nnlib import activations as act
 from nnlib import gradcheck, losses
 from nnlib.checks import (CheckFailed, as_array, call, check_close, check_no_loops, check_own_code, check_shape,
                           describe, fail, functions_reached)
+from nnlib.exercises.common import passed
 from nnlib.graph import lecture_example
 from nnlib.network import MLP
 from nnlib.tolerance import GRAD_RTOL, close, max_error
@@ -224,13 +225,6 @@ def _exercise(label):
     return wrap
 
 
-def _passed(message, reveal=True):
-    """The line a visible check prints when it passes (hidden checks stay silent)."""
-    if reveal:
-        print(f"✓ {message}")
-    return True
-
-
 def _quietly(fn, *args):
     """``fn(*args)`` with Python warnings silenced: a right answer that makes numpy warn must not print to
     stderr, which Validate would count as a failure."""
@@ -345,7 +339,7 @@ def local_derivatives(fn, cases=None, reveal=True):
             if not close(value, expected[key]):
                 shown = f" (got {describe(value, reveal)})" if reveal else ""
                 fail(f"local_derivatives()[{key!r}] is not right {where}{shown}. {LOCAL_ADVICE[key]}")
-    return _passed("local_derivatives: right", reveal)
+    return passed("local_derivatives: right", reveal)
 
 
 GRADIENT_MISTAKES = [
@@ -380,7 +374,7 @@ def graph_gradients(fn, local_fn=None, cases=None, reveal=True):
         fail(f"graph_gradients is not right {where}: {', '.join(names)} wrong"
              + (f" (got {describe(got)}, expected {describe(expected)})" if reveal else "")
              + ". Multiply the local derivatives along each path from L back to the input.")
-    return _passed("graph_gradients: right", reveal)
+    return passed("graph_gradients: right", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 2: activations
@@ -459,7 +453,7 @@ def activation_backward(fn, names, cases=None, reveal=True):
             _check_cases(fn, ref_activation_backward, [(dA, Z, name)], name=f'activation_backward(dA, Z, "{name}")',
                          mistakes=mistakes, reveal=reveal,
                          hint="dZ has the shape of Z. Re-read the table of derivatives in section 3 (f' is taken at Z).")
-    return _passed(f"activation_backward: {', '.join(names)} right", reveal)
+    return passed(f"activation_backward: {', '.join(names)} right", reveal)
 
 
 #: nnlib names that would hand exercise 2 its derivatives ready-made.
@@ -498,7 +492,7 @@ def activation_backward_rules(fn, reveal=True):
         if ready:
             fail(f"activation_backward uses nnlib's {', '.join(ready)}: write each derivative yourself "
                  "(the activations themselves, like activations.sigmoid, are allowed).")
-    return _passed("activation_backward: your own derivatives", reveal)
+    return passed("activation_backward: your own derivatives", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 3: one dense layer
@@ -582,7 +576,7 @@ def dense_backward_dW(fn, cases=None, reveal=True):
     _check_cases(_dense_part(fn, 1), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[1], cases or DENSE_CASES,
                  name="dW from dense_backward", mistakes=DW_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
                  hint="dW has W's shape (N_l, N_(l-1)). Re-read 'A batch, with samples as rows' in section 3.")
-    return _passed("dense_backward: dW right", reveal)
+    return passed("dense_backward: dW right", reveal)
 
 
 @_exercise("Exercise 3 (dense_backward)")
@@ -604,7 +598,7 @@ def dense_backward_db(fn, cases=None, reveal=True):
     _check_cases(part, lambda dZ, A, W: ref_dense_backward(dZ, A, W)[2], cases or DENSE_CASES,
                  name="db from dense_backward", mistakes=DB_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
                  hint="db has b's shape (N_l,). Re-read 'A batch, with samples as rows' in section 3.")
-    return _passed("dense_backward: db right", reveal)
+    return passed("dense_backward: db right", reveal)
 
 
 @_exercise("Exercise 3 (dense_backward)")
@@ -613,7 +607,7 @@ def dense_backward_dA_prev(fn, cases=None, reveal=True):
     _check_cases(_dense_part(fn, 0), lambda dZ, A, W: ref_dense_backward(dZ, A, W)[0], cases or DENSE_CASES,
                  name="dA_prev from dense_backward", mistakes=DA_MISTAKES, reveal=reveal, error_hint=DENSE_CRASH,
                  hint="dA_prev has A_prev's shape (m, N_(l-1)). Re-read 'A batch, with samples as rows' in section 3.")
-    return _passed("dense_backward: dA_prev right", reveal)
+    return passed("dense_backward: dA_prev right", reveal)
 
 
 @_exercise("Exercise 3 (dense_backward)")
@@ -626,7 +620,7 @@ def dense_backward_rules(fn, reveal=True):
     check_no_loops(fn, "Each gradient is one matrix expression over the whole batch: dZ.T @ A_prev, "
                        "dZ.sum(axis=0), dZ @ W.", name="dense_backward")
     check_own_code(fn, forbidden=("nnlib",), name="dense_backward")  # follows the helpers it calls
-    return _passed("dense_backward: no loops, your own code", reveal)
+    return passed("dense_backward: no loops, your own code", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 4: cost and backprop
@@ -689,7 +683,7 @@ def cost(fn, cases=None, reveal=True):
                 pass
         fail(f"cost is not right {where}" + (f": got {result:.6g}, expected {expected:.6g}" if reveal else "")
              + ". Re-read the table of the two costs in section 3: each sample's loss, averaged over the m samples.")
-    return _passed("cost: right", reveal)
+    return passed("cost: right", reveal)
 
 
 def _backprop_variant(X, Y, Ws, bs, names, loss, at_output=False, wrong_W=False, no_output_grad=False,
@@ -828,7 +822,7 @@ def backprop_lectures(fn, activation_fn=None, dense_fn=None, cases=None, reveal=
     pieces = _backprop_pieces(activation_fn, dense_fn)
     for case in cases or [network_case(net) for net in (LECTURE_000, LECTURE_002, LECTURE_003)]:
         _check_one_backprop(fn, case, reveal, pieces)
-    return _passed("backprop: the three lectures' networks right", reveal)
+    return passed("backprop: the three lectures' networks right", reveal)
 
 
 @_exercise("Exercise 4b (backprop)")
@@ -837,7 +831,7 @@ def backprop(fn, activation_fn=None, dense_fn=None, cases=None, reveal=True):
     pieces = _backprop_pieces(activation_fn, dense_fn)
     for case in cases or visible_network_cases():
         _check_one_backprop(fn, case, reveal, pieces)
-    return _passed("backprop: right on batches", reveal)
+    return passed("backprop: right on batches", reveal)
 
 
 @_exercise("Exercise 4 (cost and backprop)")
@@ -846,7 +840,7 @@ def backprop_rules(fn, reveal=True):
     call(fn, *network_case(LECTURE_000), name=getattr(fn, "__name__", "backprop"))
     check_own_code(fn, forbidden=("nnlib.network", "nnlib.gradcheck", "nnlib.graph", "nnlib.optim", "nnlib.train",
                                   "nnlib.losses"))  # follows the helpers it calls
-    return _passed(f"{getattr(fn, '__name__', 'backprop')}: your own code", reveal)
+    return passed(f"{getattr(fn, '__name__', 'backprop')}: your own code", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 5: gradient checking
@@ -883,7 +877,7 @@ def numerical_gradient(fn, cases=None, reveal=True):
                      name=f"numerical_gradient(f, x, eps={eps:g})" if reveal else "numerical_gradient",
                      mistakes=NUMERICAL_MISTAKES, reveal=reveal,
                      hint="Re-read the central difference in section 7: one entry at a time, a result of x's shape.")
-    return _passed("numerical_gradient: right", reveal)
+    return passed("numerical_gradient: right", reveal)
 
 
 RELATIVE_CASES = [(np.array([1000.0, -2000.0, 500.0]), np.array([1000.5, -2000.0, 499.0])),
@@ -915,7 +909,7 @@ def relative_error(fn, cases=None, reveal=True):
                      "e.g. max(np.max(np.abs(a) + np.abs(b)), 1e-300). Two equal arrays have error 0.")
         _check_cases(fn, gradcheck.rel_error, [(a, b)], name="relative_error", mistakes=RELATIVE_MISTAKES,
                      reveal=reveal, hint="Re-read the formula of the relative error in section 7.")
-    return _passed("relative_error: right", reveal)
+    return passed("relative_error: right", reveal)
 
 
 def _wrong_gradients(case, kind):
@@ -1025,7 +1019,7 @@ def gradient_check(fn, pieces=(), cases=None, reveal=True):
         fail(f"gradient_check {where} " + (f"returned {result:.3g}, expected {expected:.3g}" if reveal else "is not right")
              + ". Check EVERY parameter array, each W and each b of every layer, and return the largest "
              "relative error among them.")
-    return _passed("gradient_check: right", reveal)
+    return passed("gradient_check: right", reveal)
 
 
 @_exercise("Exercise 5d (your backprop, your gradient check)")
@@ -1048,7 +1042,7 @@ def own_backprop_passes(backprop_fn, gradient_check_fn, cases=None, reveal=True)
                      f"(relative error {error:.3g}).")
             fail(f"Fix exercise 5c (gradient_check) first: your backprop is right {where}, but your gradient_check "
                  f"reports {error:.3g}.")
-    return _passed("your backprop passes your gradient check", reveal)
+    return passed("your backprop passes your gradient check", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 6: one training step
@@ -1129,7 +1123,7 @@ def train_step(fn, backprop_fn=None, cases=None, reveal=True):
             fail(f"train_step returned the old weights {where}: subtract lr times each gradient.")
         fail(f"train_step is not right {where}. Re-read section 8: every gradient from backprop at the given "
              "weights, then each W - lr * dW and b - lr * db.")
-    return _passed("train_step: right", reveal)
+    return passed("train_step: right", reveal)
 
 
 # ---------------------------------------------------------------------- exercise 7: the lectures' numbers
@@ -1209,7 +1203,7 @@ def _lecture_numbers(fn, lecture, keys, backprop_fn, reveal):
                 _require_right_backprop(backprop_fn, lecture)
             check_close(got, want, label, hint="Compute it with your backprop and train_step on the lecture's "
                                                 "network (LECTURE_000, LECTURE_002, LECTURE_003).")
-    return _passed(f"lecture {lecture}'s numbers, exact", reveal)
+    return passed(f"lecture {lecture}'s numbers, exact", reveal)
 
 
 def _require_right_backprop(backprop_fn, lecture):
