@@ -93,3 +93,57 @@ def test_matmul_explorer_keeps_the_entry_inside_the_result():
     assert explorer.controls["row"].max == 0 and explorer.controls["row"].value == 0
     assert explorer.last_error is None
     assert explorer.info.value.startswith("C[0, 1]")
+
+
+# ---------------------------------------------------------------------- updated in place
+def visible_cells(ax):
+    """The cell rectangles of ``ax`` that are shown."""
+    return [patch for patch in ax.patches if patch.get_visible()]
+
+
+def test_broadcast_explorer_comes_back_to_the_same_picture():
+    """After the drop-downs go through a failure and a bigger result and back, is the picture the first one?"""
+    explorer = arrays.broadcast_explorer((4, 1), (3,))
+    first, first_info = explorer.to_png(), explorer.info.value
+    explorer.update(shape_a=(4, 3), shape_b=(4,))      # do not broadcast
+    explorer.update(shape_a=(1,), shape_b=(1, 1))      # a single cell
+    explorer.update(shape_a=(4, 1), shape_b=(3,))
+    assert explorer.last_error is None
+    assert explorer.info.value == first_info
+    assert explorer.to_png() == first
+
+
+def test_cells_left_from_a_bigger_array_are_hidden():
+    """When the result shrinks from (4, 3) to (1, 3), are exactly the new cells shown, with the new sums?"""
+    explorer = arrays.broadcast_explorer((4, 1), (3,))
+    left, middle, right = explorer.axes
+    explorer.update(shape_a=(1, 3), shape_b=(3,))
+    A, B = arrays.example_arrays((1, 3), (3,))
+    assert cell_numbers(right) == list((A + B).ravel().astype(float))
+    assert [len(visible_cells(ax)) for ax in (left, middle, right)] == [3, 3, 3]
+    assert right.get_title() == "A + B, shape (1, 3)"
+
+
+def test_a_refusal_is_taken_back_when_the_shapes_broadcast_again():
+    """After a refusal, does choosing shapes that broadcast hide the refusal and show the sum?"""
+    explorer = arrays.broadcast_explorer((4, 3), (4,))
+    right = explorer.axes[2]
+    failure = [t for t in right.texts if t.get_gid() == "failure"]
+    assert len(failure) == 1 and failure[0].get_visible() and not visible_cells(right)
+    explorer.update(shape_a=(3, 4), shape_b=(4,))
+    assert not failure[0].get_visible()
+    assert len(visible_cells(right)) == 12
+    assert "(3, 4)" in right.get_title()
+
+
+def test_matmul_explorer_redraws_in_place_and_back():
+    """Does the matrix-product explorer keep its Axes, show only C's cells, and come back to its first picture?"""
+    explorer = arrays.matmul_explorer()
+    first, axes = explorer.to_png(), list(explorer.axes)
+    explorer.update(n_rows=4, n_inner=4, n_cols=4)
+    explorer.update(row=3, col=3)
+    assert len(visible_cells(axes[2])) == 16 and explorer.info.value.startswith("C[3, 3]")
+    explorer.update(n_rows=2, n_inner=3, n_cols=2, row=0, col=0)
+    assert list(explorer.axes) == axes
+    assert len(visible_cells(axes[2])) == 4
+    assert explorer.to_png() == first

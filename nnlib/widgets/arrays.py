@@ -82,6 +82,9 @@ def example_arrays(shape_a, shape_b):
 def draw_array(ax, values, title="", own_shape=None, highlight=(), color=_OWN, number_format="{:g}"):
     """Draw a 0-, 1- or 2-D array as a grid of numbered cells.
 
+    The cells are kept on ``ax`` and reused by the next call on the same Axes (an explorer moves
+    and recolours them instead of making new ones); cells left over from a bigger array are hidden.
+
     Parameters
     ----------
     ax : matplotlib Axes
@@ -105,13 +108,27 @@ def draw_array(ax, values, title="", own_shape=None, highlight=(), color=_OWN, n
     grid = values.reshape(rows, cols)
     own_rows, own_cols = _as_grid(own_shape if own_shape is not None else values.shape)
     highlight = set(highlight)
-    for i in range(rows):
-        for j in range(cols):
-            own = i < own_rows and j < own_cols
-            fill = _HIGHLIGHT if (i, j) in highlight else (color if own else _COPY)
-            ax.add_patch(_cell(j, rows - 1 - i, fill, own))
-            ax.text(j + 0.5, rows - 1 - i + 0.5, number_format.format(grid[i, j]), ha="center",
-                    va="center", fontsize=10, color="0.1" if own else "0.45")
+    cells = _cells(ax, rows * cols)
+    for k, (patch, text) in enumerate(cells):
+        if k >= rows * cols:
+            patch.set_visible(False)
+            text.set_visible(False)
+            text.set_text("")  # a hidden cell holds no number
+            continue
+        i, j = divmod(k, cols)
+        own = i < own_rows and j < own_cols
+        fill = _HIGHLIGHT if (i, j) in highlight else (color if own else _COPY)
+        y = rows - 1 - i
+        patch.set_xy((j, y))
+        patch.set_facecolor(fill)
+        patch.set_edgecolor("0.25" if own else "0.6")
+        patch.set_linewidth(1.2 if own else 0.8)
+        patch.set_linestyle("-" if own else "--")
+        patch.set_visible(True)
+        text.set_position((j + 0.5, y + 0.5))
+        text.set_text(number_format.format(grid[i, j]))
+        text.set_color("0.1" if own else "0.45")
+        text.set_visible(True)
     ax.set_xlim(-0.2, max(cols, 4) + 0.2)
     ax.set_ylim(-0.2 - (max(rows, 4) - rows), rows + 0.2)
     ax.set_aspect("equal")
@@ -120,15 +137,31 @@ def draw_array(ax, values, title="", own_shape=None, highlight=(), color=_OWN, n
     return ax
 
 
-def _cell(x, y, fill, solid):
+def _cells(ax, count):
+    """At least ``count`` (Rectangle, Text) pairs kept on ``ax``, in row-major drawing order."""
     from matplotlib.patches import Rectangle
 
-    return Rectangle((x, y), 1, 1, facecolor=fill, edgecolor="0.25" if solid else "0.6",
-                     lw=1.2 if solid else 0.8, ls="-" if solid else "--")
+    cells = getattr(ax, "_array_cells", None)
+    if cells is None:
+        cells = ax._array_cells = []
+    while len(cells) < count:
+        patch = ax.add_patch(Rectangle((0, 0), 1, 1))
+        text = ax.text(0.5, 0.5, "", ha="center", va="center", fontsize=10)
+        cells.append((patch, text))
+    return cells
+
+
+def _hide_cells(ax):
+    for patch, text in getattr(ax, "_array_cells", ()):
+        patch.set_visible(False)
+        text.set_visible(False)
+        text.set_text("")
 
 
 def draw_broadcast(axes, shape_a=(4, 1), shape_b=(3,)):
     """Draw ``A + B`` for arrays of two shapes: A and B stretched to the result, then the result.
+
+    Called again on the same Axes, it updates the picture in place.
 
     Parameters
     ----------
@@ -146,13 +179,19 @@ def draw_broadcast(axes, shape_a=(4, 1), shape_b=(3,)):
     A, B = example_arrays(shape_a, shape_b)
     result = broadcast_shape(shape_a, shape_b)
     lines = explain_broadcast(shape_a, shape_b)
+    failure = getattr(axes[2], "_broadcast_failure", None)
     if result is None:
         draw_array(axes[0], A, f"A, shape {shape_a}")
         draw_array(axes[1], B, f"B, shape {shape_b}")
+        _hide_cells(axes[2])
         axes[2].axis("off")
-        axes[2].text(0.5, 0.5, f"A + B fails:\n{shape_a} and {shape_b}\ndo not broadcast",
-                     ha="center", va="center", fontsize=12, color="#c0392b",
-                     transform=axes[2].transAxes, gid="failure")
+        axes[2].set_title("")
+        if failure is None:
+            failure = axes[2].text(0.5, 0.5, "", ha="center", va="center", fontsize=12,
+                                   color="#c0392b", transform=axes[2].transAxes, gid="failure")
+            axes[2]._broadcast_failure = failure
+        failure.set_text(f"A + B fails:\n{shape_a} and {shape_b}\ndo not broadcast")
+        failure.set_visible(True)
         verdict = f"<b>{shape_a} and {shape_b} do not broadcast</b>"
     else:
         draw_array(axes[0], np.broadcast_to(A, result), f"A {shape_a} stretched to {result}",
@@ -160,6 +199,8 @@ def draw_broadcast(axes, shape_a=(4, 1), shape_b=(3,)):
         draw_array(axes[1], np.broadcast_to(B, result), f"B {shape_b} stretched to {result}",
                    own_shape=shape_b)
         draw_array(axes[2], A + B, f"A + B, shape {result}", color=_RESULT)
+        if failure is not None:
+            failure.set_visible(False)
         verdict = f"<b>A + B has shape {result}</b>"
     return verdict + "<br>" + "<br>".join(lines)
 
@@ -179,12 +220,15 @@ def broadcast_explorer(shape_a=(4, 1), shape_b=(3,)):
     options = [(str(shape), shape) for shape in SHAPE_CHOICES]
     controls = {"shape_a": dropdown("shape of A", options, value=tuple(shape_a)),
                 "shape_b": dropdown("shape of B", options, value=tuple(shape_b))}
-    return Explorer(controls, draw_broadcast, ncols=3, figsize=(10.0, 3.4),
+    # The cells are drawn once and then moved and recoloured (clear=False): a redraw costs half.
+    return Explorer(controls, draw_broadcast, ncols=3, figsize=(10.0, 3.4), clear=False,
                     title="Broadcasting: what shape does A + B have?")
 
 
 def draw_matmul(axes, n_rows=2, n_inner=3, n_cols=2, row=0, col=0):
     """Draw ``C = A @ B`` with row ``row`` of A, column ``col`` of B and the entry they make highlighted.
+
+    Called again on the same Axes, it updates the picture in place.
 
     Parameters
     ----------
@@ -236,5 +280,5 @@ def matmul_explorer(n_rows=2, n_inner=3, n_cols=2):
 
     controls["n_rows"].observe(limit_row, names="value")
     controls["n_cols"].observe(limit_col, names="value")
-    return Explorer(controls, draw_matmul, ncols=3, figsize=(10.0, 3.4),
+    return Explorer(controls, draw_matmul, ncols=3, figsize=(10.0, 3.4), clear=False,
                     title="Matrix product: C[i, j] is row i of A times column j of B")
