@@ -153,3 +153,53 @@ def test_all_zero_weights_draw_a_constant_surface():
     A = neuron.draw_two_input([ax], 0.0, 0.0, 1.0, "relu")
     assert close(A, np.ones_like(A))
     assert not [artist for artist in ax.get_lines() if artist.get_gid() == "zero_line"]
+
+
+# ---------------------------------------------------------------------- two inputs, in place
+def surfaces(explorer):
+    """The 3-D surfaces drawn in the explorer's figure."""
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    return [c for ax in explorer.figure.axes if ax.name == "3d" for c in ax.collections
+            if isinstance(c, Poly3DCollection)]
+
+
+def test_surface_explorer_comes_back_to_its_first_picture():
+    """After moving every control and moving them back, is the picture exactly the first one?"""
+    explorer = neuron.surface_explorer(w1=1.0, w2=-1.0, b=0.0)
+    first, axes_count = explorer.to_png(), len(explorer.figure.axes)
+    explorer.update(w1=0.0, w2=0.0, b=1.0, activation="relu")   # no line, no arrow
+    explorer.update(w1=-0.3, w2=4.0, b=-4.5, activation="elu")  # arrow off the picture
+    explorer.update(w1=1.0, w2=-1.0, b=0.0, activation="sigmoid")
+    assert explorer.last_error is None
+    assert len(explorer.figure.axes) == axes_count  # 2-D panel, its colour bar, the 3-D panel
+    assert explorer.to_png() == first
+
+
+def test_surface_explorer_updates_the_surface_and_its_scale():
+    """After a change, are the title, the colour scale and the single 3-D surface those of the new output?"""
+    explorer = neuron.surface_explorer()
+    explorer.update(w1=2.0, w2=1.0, b=1.5, activation="relu")
+    A = np.asarray(image(explorer).get_array())
+    assert close(image(explorer).get_clim(), (A.min(), A.max()))
+    assert close(A.max(), 2.0 * 3 + 1.0 * 3 + 1.5)
+    assert "relu(2.00·x₁ + 1.00·x₂ + 1.50)" in explorer.figure.axes[0].get_title()
+    drawn = surfaces(explorer)
+    assert len(drawn) == 1  # replaced, not stacked
+    side = drawn[0].axes
+    low, high = side.get_zlim()
+    assert low <= 0.0 and 10.5 <= high < 12.0  # the z axis follows the new output
+    assert explorer.to_png() != neuron.surface_explorer().to_png()
+
+
+def test_the_zero_line_leaves_and_comes_back_with_the_weights():
+    """With both weights at zero, are the line and its legend gone, and back (once) when a weight returns?"""
+    explorer = neuron.surface_explorer()
+    top = explorer.figure.axes[0]
+    explorer.update(w1=0.0, w2=0.0)
+    assert not [artist for artist in top.get_lines() if artist.get_gid() == "zero_line"]
+    assert not top.get_legend().get_visible()
+    explorer.update(w2=2.0, b=1.0)
+    x1, x2 = line(top, "zero_line").get_data()
+    assert close(2.0 * np.asarray(x2) + 1.0, np.zeros(len(x2)))
+    assert top.get_legend().get_visible()

@@ -8,9 +8,10 @@ A neuron computes a weighted sum of its inputs plus a bias and passes it through
 
 With one input, :math:`a = f(w x + b)` is a curve over :math:`x`: the weight sets how steep it is
 (and flips it when negative), the bias slides it sideways, so that the step of a sigmoid sits
-where :math:`z = 0`, at :math:`x = -b / w` (seed 004's pictures of ``sig(w x)`` and
-``sig(x + b)``). With two inputs the output is a surface over the plane; it is constant along the
-lines :math:`w_1 x_1 + w_2 x_2 + b = c`, which are perpendicular to the weight vector.
+where :math:`z = 0`, at :math:`x = -b / w` (the pictures of ``sig(w x)`` and ``sig(x + b)`` in
+lecture 004 (Neural Network 101)). With two inputs the output is a surface over the plane; it is
+constant along the lines :math:`w_1 x_1 + w_2 x_2 + b = c`, which are perpendicular to the
+weight vector.
 
 The drawings use the reference activations of :mod:`nnlib.activations`, never the student's.
 """
@@ -134,7 +135,8 @@ def draw_one_input(ax, w=1.0, b=0.0, activation="sigmoid", show_slope=False, x_r
 
 def plot_weight_and_bias(axes=None, weights=(0.5, 1.0, 2.0), biases=(-5.0, 0.0, 5.0),
                          x_range=(-10.0, 10.0)):
-    r"""Seed 004's two pictures: the weight sets the steepness, the bias shifts the curve.
+    r"""Lecture 004 (Neural Network 101)'s two pictures: the weight sets the steepness, the bias
+    shifts the curve.
 
     Left: :math:`\sigma(w x)` for each weight (no bias). Right: :math:`\sigma(x + b)` for each bias
     (weight 1); the step moves to :math:`x = -b`.
@@ -210,6 +212,10 @@ def neuron_explorer(w=1.0, b=0.0, activation="sigmoid", show_slope=False):
 def draw_two_input(axes, w1=1.0, w2=-1.0, b=0.0, activation="sigmoid", extent=3.0, resolution=61):
     r"""Draw a two-input neuron's output :math:`a = f(w_1 x_1 + w_2 x_2 + b)` over the plane.
 
+    Called again with the same Axes (as :func:`surface_explorer` does), it updates the picture in
+    place: the colour map takes the new output, the line and the arrow move, and the 3-D view
+    gets the new surface, while the Axes, their ticks and the colour bar stay.
+
     Parameters
     ----------
     axes : sequence of one or two matplotlib Axes
@@ -233,44 +239,109 @@ def draw_two_input(axes, w1=1.0, w2=-1.0, b=0.0, activation="sigmoid", extent=3.
     X1, X2 = np.meshgrid(grid, grid)
     A = two_input_output(X1, X2, w1, w2, b, activation)
     top = axes[0]
-    image = top.imshow(A, origin="lower", extent=(-extent, extent, -extent, extent), cmap="viridis",
-                       aspect="equal", gid="output")
-    top.figure.colorbar(image, ax=top, shrink=0.85, label="output a")
-    if abs(w1) > 1e-12 or abs(w2) > 1e-12:
-        if abs(w2) >= abs(w1):  # solve for x2 along x1 (the line is not vertical)
-            x1_line = grid
-            x2_line = -(w1 * grid + b) / w2
-        else:
-            x2_line = grid
-            x1_line = -(w2 * grid + b) / w1
-        top.plot(x1_line, x2_line, color="white", lw=1.8, ls="--", gid="zero_line", label="z = 0")
-        # The weight vector points to where z grows, drawn from the point of z = 0 nearest the origin.
-        norm_sq = w1 * w1 + w2 * w2
-        foot = np.array([-b * w1 / norm_sq, -b * w2 / norm_sq])
-        direction = np.array([w1, w2]) / np.sqrt(norm_sq)
-        if np.all(np.abs(foot) < extent):
-            top.annotate("", xy=tuple(foot + 1.2 * direction), xytext=tuple(foot),
-                         arrowprops=dict(arrowstyle="->", color="white", lw=2))
-            top.text(*(foot + 1.3 * direction), "w", color="white", fontsize=11)
-        top.legend(loc="lower left", fontsize=8, framealpha=0.6)
-    top.set_xlim(-extent, extent)
-    top.set_ylim(-extent, extent)
-    top.set_xlabel("$x_1$")
-    top.set_ylabel("$x_2$")
-    top.set_title(f"a = {activation}({w1:.2f}·x₁ + {w2:.2f}·x₂ + {b:.2f})", fontsize=10)
+    picture = getattr(top, "_two_input_picture", None)
+    if picture is None:
+        picture = top._two_input_picture = _TwoInputPicture(top, A, extent)
+    picture.show_plane(grid, A, w1, w2, b, activation, extent)
     if len(axes) > 1:
-        figure = axes[1].figure
-        spec = axes[1].get_subplotspec()
-        axes[1].remove()
-        side = figure.add_subplot(spec, projection="3d")
-        side.plot_surface(X1, X2, A, cmap="viridis", linewidth=0, antialiased=False,
-                          rcount=30, ccount=30)
-        side.set_xlabel("$x_1$")
-        side.set_ylabel("$x_2$")
-        side.set_zlabel("a")
-        side.set_title("the same output as a surface", fontsize=10)
-        side.view_init(elev=28, azim=-60)
+        picture.show_surface(axes[1], X1, X2, A)
     return A
+
+
+class _TwoInputPicture:
+    """The artists of :func:`draw_two_input`, made once and then updated.
+
+    The colour map, its colour bar, the legend and the 3-D Axes are made at the first drawing;
+    later drawings change their data. The line z = 0 exists only while some weight is not zero.
+    """
+
+    def __init__(self, top, A, extent):
+        self.top = top
+        box = (-extent, extent, -extent, extent)
+        self.image = top.imshow(A, origin="lower", extent=box, cmap="viridis", aspect="equal",
+                                gid="output")
+        top.figure.colorbar(self.image, ax=top, shrink=0.85, label="output a")
+        top.set_xlabel("$x_1$")
+        top.set_ylabel("$x_2$")
+        self.zero_line = self.legend = self.arrow = self.arrow_label = None
+        self.side = self.replaced = self.surface = None
+
+    def show_plane(self, grid, A, w1, w2, b, activation, extent):
+        top = self.top
+        self.image.set_data(A)
+        self.image.set_extent((-extent, extent, -extent, extent))
+        self.image.set_clim(float(A.min()), float(A.max()))  # as a new image scales itself
+        has_line = abs(w1) > 1e-12 or abs(w2) > 1e-12
+        arrow_at = None
+        if has_line:
+            if abs(w2) >= abs(w1):  # solve for x2 along x1 (the line is not vertical)
+                x1_line = grid
+                x2_line = -(w1 * grid + b) / w2
+            else:
+                x2_line = grid
+                x1_line = -(w2 * grid + b) / w1
+            self._show_zero_line(x1_line, x2_line)
+            # The weight vector points to where z grows, from the point of z = 0 nearest the origin.
+            norm_sq = w1 * w1 + w2 * w2
+            foot = np.array([-b * w1 / norm_sq, -b * w2 / norm_sq])
+            direction = np.array([w1, w2]) / np.sqrt(norm_sq)
+            if np.all(np.abs(foot) < extent):
+                arrow_at = foot, direction
+        elif self.zero_line is not None:  # no line at all: f(b) everywhere
+            self.zero_line.remove()
+            self.zero_line = None
+        if self.legend is not None:
+            self.legend.set_visible(has_line)
+        self._show_arrow(arrow_at)
+        top.set_xlim(-extent, extent)
+        top.set_ylim(-extent, extent)
+        top.set_title(f"a = {activation}({w1:.2f}·x₁ + {w2:.2f}·x₂ + {b:.2f})", fontsize=10)
+
+    def _show_zero_line(self, x1_line, x2_line):
+        if self.zero_line is None:
+            self.zero_line, = self.top.plot(x1_line, x2_line, color="white", lw=1.8, ls="--",
+                                            gid="zero_line", label="z = 0")
+        else:
+            self.zero_line.set_data(x1_line, x2_line)
+        if self.legend is None:
+            self.legend = self.top.legend(loc="lower left", fontsize=8, framealpha=0.6)
+
+    def _show_arrow(self, arrow_at):
+        if arrow_at is None:
+            for artist in (self.arrow, self.arrow_label):
+                if artist is not None:
+                    artist.set_visible(False)
+            return
+        foot, direction = arrow_at
+        tip, label_at = tuple(foot + 1.2 * direction), tuple(foot + 1.3 * direction)
+        if self.arrow is None:
+            self.arrow = self.top.annotate("", xy=tip, xytext=tuple(foot),
+                                           arrowprops=dict(arrowstyle="->", color="white", lw=2))
+            self.arrow_label = self.top.text(*label_at, "w", color="white", fontsize=11)
+        else:
+            self.arrow.xy = tip
+            self.arrow.set_position(tuple(foot))
+            self.arrow_label.set_position(label_at)
+        self.arrow.set_visible(True)
+        self.arrow_label.set_visible(True)
+
+    def show_surface(self, ax, X1, X2, A):
+        if ax is not self.side and ax is not self.replaced:  # a 2-D Axes to replace
+            figure, spec = ax.figure, ax.get_subplotspec()
+            ax.remove()
+            self.replaced, self.surface = ax, None
+            self.side = figure.add_subplot(spec, projection="3d")
+            self.side.set_xlabel("$x_1$")
+            self.side.set_ylabel("$x_2$")
+            self.side.set_zlabel("a")
+            self.side.set_title("the same output as a surface", fontsize=10)
+            self.side.view_init(elev=28, azim=-60)
+        if self.surface is not None:
+            # With the old surface gone the 3-D Axes hold no data, so the new one sets the limits
+            # afresh, exactly as on a new Axes; the Axes themselves (panes, ticks) are kept.
+            self.surface.remove()
+        self.surface = self.side.plot_surface(X1, X2, A, cmap="viridis", linewidth=0,
+                                              antialiased=False, rcount=30, ccount=30)
 
 
 def surface_explorer(w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"):
@@ -297,5 +368,7 @@ def surface_explorer(w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"):
     def draw(axes, w1, w2, b, activation):
         draw_two_input(axes, w1, w2, b, activation)
 
-    return Explorer(controls, draw, ncols=2, figsize=(10.5, 4.2),
+    # The figure is drawn once and then updated (clear=False): new Axes, a new colour bar and a
+    # new 3-D panel for every picture took two thirds of a redraw.
+    return Explorer(controls, draw, ncols=2, figsize=(10.5, 4.2), clear=False,
                     title="One neuron, two inputs: a = f(w₁x₁ + w₂x₂ + b)")
