@@ -133,3 +133,34 @@ def test_changing_the_surface_redraws_its_contours(explorer):
     assert explorer.axes[0].images[0].get_array().shape == first.shape
     assert not np.array_equal(explorer.axes[0].images[0].get_array(), first)
     assert len(explorer.axes[0].images) == 1  # drawn again, not stacked
+
+
+def test_switching_surfaces_and_back_gives_the_first_picture():
+    """After visiting every surface and coming back, is the picture exactly the first one?"""
+    explorer = descent.descent_explorer(surface="narrow bowl", learning_rate=0.05, n_steps=30)
+    first = explorer.to_png()
+    for name in descent.SURFACES:
+        explorer.update(surface=name)
+    explorer.update(surface="narrow bowl")
+    assert explorer.last_error is None
+    assert explorer.to_png() == first
+
+
+def test_a_surface_switch_shows_only_that_surface():
+    """After a switch, are the picture's window, its contour lines, the minimum and the start those of the new surface?"""
+    from matplotlib.contour import ContourSet
+
+    explorer = descent.descent_explorer(surface="narrow bowl")
+    contour_ax = explorer.axes[0]
+    for name in ("line fit (MSE)", "two minima", "narrow bowl", "two minima"):
+        explorer.update(surface=name)
+        spec = descent.SURFACES[name]
+        contours = [c for c in contour_ax.collections if isinstance(c, ContourSet)]
+        assert len(contours) <= len(descent.SURFACES)  # each made once, never stacked
+        assert sum(c.get_visible() for c in contours) == 1
+        assert close(explorer.axes[0].images[0].get_extent(), [*spec["xlim"], *spec["ylim"]])
+        assert close(contour_ax.get_xlim(), spec["xlim"]) and close(contour_ax.get_ylim(), spec["ylim"])
+        assert close(np.ravel(explorer.view.minimum_marker.get_data()), spec["minimum"])
+        assert close(np.ravel(explorer.view.start_marker.get_data()), spec["start"])
+        assert close(explorer.view.path[0], spec["start"])
+        assert name in contour_ax.get_title()

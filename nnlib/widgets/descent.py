@@ -154,12 +154,14 @@ def first_blow_up(path, losses, xlim, ylim, margin=2.0):
 
 # ---------------------------------------------------------------------- the explorer
 class DescentView:
-    """Draws a surface's contours once, then updates the path and the loss curve in place.
+    """Draws the figure once, then updates the path and the loss curve in place.
 
     ``draw(axes, surface, learning_rate, n_steps)`` is the drawing function of an
-    ``Explorer(clear=False)``: the contours, which are the slow part, are drawn again only when the
-    surface changes. After each call, :attr:`path`, :attr:`losses` and :attr:`diverged_at` (None, or
-    the first step that blew up) describe what is shown.
+    ``Explorer(clear=False)``. Another surface swaps the background picture's data, shows that
+    surface's contour lines (computed the first time it is shown, then kept hidden while another
+    surface is shown) and moves the markers; the Axes, the lines and the texts stay. After each
+    call, :attr:`path`, :attr:`losses` and :attr:`diverged_at` (None, or the first step that blew
+    up) describe what is shown.
     """
 
     PATH_COLOR, LOSS_COLOR, WARN_COLOR = "#ff7f0e", "#1f5fa8", "#c0392b"
@@ -167,36 +169,26 @@ class DescentView:
     def __init__(self, resolution=90):
         self.resolution = resolution
         self.surface = None
+        self.axes = None
         self.path = self.losses = None
         self.diverged_at = None
         self.status = ""
 
-    def _set_up(self, axes, name):
-        from matplotlib.colors import BoundaryNorm
+    def _build(self, axes):
+        """Every artist of the figure, drawn once (the surface's own ones by :meth:`_show_surface`)."""
         from matplotlib.ticker import FuncFormatter, NullFormatter
 
-        spec = SURFACES[name]
         contour_ax, loss_ax = axes
         contour_ax.clear()
         loss_ax.clear()
-        W1, W2 = np.meshgrid(np.linspace(*spec["xlim"], self.resolution),
-                             np.linspace(*spec["ylim"], self.resolution))
-        Z = spec["loss"](np.stack([W1, W2], axis=-1))
-        # Levels at quantiles, so that both the flat floor and the steep walls get lines.
-        levels = np.unique(np.quantile(Z, np.linspace(0, 1, 18)))
         # An image of the surface draws several times faster than filled contours (contourf),
         # which keeps a redraw of the whole figure well under 100 ms.
-        contour_ax.imshow(Z, origin="lower", extent=(*spec["xlim"], *spec["ylim"]), aspect="auto",
-                          cmap="viridis", norm=BoundaryNorm(levels, ncolors=256), alpha=0.9,
-                          interpolation="nearest")
-        contour_ax.contour(W1, W2, Z, levels=levels, colors="white", linewidths=0.4, alpha=0.6)
-        contour_ax.plot(*spec["minimum"], "+", color="white", ms=12, mew=2, zorder=3)
-        contour_ax.set_xlim(spec["xlim"])
-        contour_ax.set_ylim(spec["ylim"])
-        contour_ax.set_xlabel(spec["names"][0])
-        contour_ax.set_ylabel(spec["names"][1])
+        self.background = contour_ax.imshow(np.zeros((2, 2)), origin="lower", aspect="auto",
+                                            cmap="viridis", alpha=0.9, interpolation="nearest")
+        self.contours = {}  # surface name -> its contour lines, made when first shown
+        self.minimum_marker, = contour_ax.plot([], [], "+", color="white", ms=12, mew=2, zorder=3)
         self.path_line, = contour_ax.plot([], [], "-o", color=self.PATH_COLOR, ms=3, lw=1.4, zorder=4)
-        self.start_marker, = contour_ax.plot(*spec["start"], "o", color="white", mec="k", ms=8, zorder=5)
+        self.start_marker, = contour_ax.plot([], [], "o", color="white", mec="k", ms=8, zorder=5)
         self.end_marker, = contour_ax.plot([], [], "*", color="#d62728", mec="k", ms=13, zorder=5)
         self.loss_line, = loss_ax.plot([], [], "-", color=self.LOSS_COLOR, lw=1.8)
         loss_ax.set_yscale("log")
@@ -212,12 +204,42 @@ class DescentView:
                                  fontsize=15, fontweight="bold", color=self.WARN_COLOR, zorder=6,
                                  bbox=dict(facecolor="white", alpha=0.85, edgecolor=self.WARN_COLOR))
                          for ax in axes]
+        self.axes = axes
+
+    def _show_surface(self, name):
+        """Put surface ``name`` behind the path: its picture, contour lines, minimum, start and window."""
+        from matplotlib.colors import BoundaryNorm
+
+        spec = SURFACES[name]
+        contour_ax = self.axes[0]
+        W1, W2 = np.meshgrid(np.linspace(*spec["xlim"], self.resolution),
+                             np.linspace(*spec["ylim"], self.resolution))
+        Z = spec["loss"](np.stack([W1, W2], axis=-1))
+        # Levels at quantiles, so that both the flat floor and the steep walls get lines.
+        levels = np.unique(np.quantile(Z, np.linspace(0, 1, 18)))
+        self.background.set_data(Z)
+        self.background.set_extent((*spec["xlim"], *spec["ylim"]))
+        self.background.set_norm(BoundaryNorm(levels, ncolors=256))
+        if name not in self.contours:
+            self.contours[name] = contour_ax.contour(W1, W2, Z, levels=levels, colors="white",
+                                                     linewidths=0.4, alpha=0.6)
+        for shown, lines in self.contours.items():
+            lines.set_visible(shown == name)
+        self.minimum_marker.set_data(*([value] for value in spec["minimum"]))
+        self.start_marker.set_data(*([value] for value in spec["start"]))
+        contour_ax.set_xlim(spec["xlim"])
+        contour_ax.set_ylim(spec["ylim"])
+        contour_ax.set_xlabel(spec["names"][0])
+        contour_ax.set_ylabel(spec["names"][1])
         self.surface = name
 
     def draw(self, axes, surface, learning_rate, n_steps):
         spec = SURFACES[surface]
+        if self.axes is None or any(a is not b for a, b in zip(axes, self.axes)):
+            self._build(axes)
+            self.surface = None
         if surface != self.surface:
-            self._set_up(axes, surface)
+            self._show_surface(surface)
         contour_ax, loss_ax = axes
         path = descend(spec["grad"], spec["start"], learning_rate, n_steps)
         with np.errstate(over="ignore", invalid="ignore"):
