@@ -15,18 +15,19 @@ import numpy as np
 
 
 def _as_float(z):
-    """``z`` as a new float array (callers never share memory with the caller's input).
+    """``z`` as a float array, not copied when it already is one: the functions below only read it
+    and compute their result as a new array.
 
     float32 stays float32 (the layers of a float32 network); anything else becomes float64.
     """
-    return np.array(z, dtype=np.float32 if getattr(z, "dtype", None) == np.float32 else float)
+    return np.asarray(z, dtype=np.float32 if getattr(z, "dtype", None) == np.float32 else float)
 
 
 # --- linear -----------------------------------------------------------------------------------
 
 def linear(z):
     r"""Identity activation :math:`f(z) = z` (returns a copy)."""
-    return _as_float(z)
+    return _as_float(z).copy()
 
 
 def linear_grad(z):
@@ -152,9 +153,9 @@ def softmax(z, axis=-1):
     subtracted first: every exponent is then <= 0 and ``exp`` cannot overflow (``[1000, 0]`` works).
     """
     z = _as_float(z)
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    return e / np.sum(e, axis=axis, keepdims=True)
+    shifted = z - z.max(axis=axis, keepdims=True)  # the array's own max and sum: np.max and
+    e = np.exp(shifted)                             # np.sum add a slow wrapper around them
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 def softmax_jacobian(z):

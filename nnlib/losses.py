@@ -27,6 +27,8 @@ of exactly 0 or 1 give large but finite values. The registry :data:`LOSSES` maps
 """
 import numpy as np
 
+from nnlib.activations import softmax
+
 #: Probabilities are clipped into [EPS, 1 - EPS] before a log or a division.
 EPS = 1e-12
 
@@ -214,14 +216,17 @@ def softmax_cross_entropy(logits, y):
 def softmax_cross_entropy_grad(logits, y):
     r""":math:`\partial L/\partial z = \frac1n(\mathrm{softmax}(z) - y)`, of the shape of ``logits``."""
     z, t = _targets_like(logits, y, "softmax_cross_entropy_grad")
-    return (np.exp(_log_softmax(z)) - t) / _n_samples(z)
+    return (softmax(z) - t) / _n_samples(z)
 
 
 def softmax_cross_entropy_and_grad(logits, y):
     r"""Both :func:`softmax_cross_entropy` and :func:`softmax_cross_entropy_grad` from one softmax.
 
-    What a training step needs: the log-softmax and the encoding of the targets are computed once
-    and serve the value :math:`L` and the gradient :math:`\frac1n(\mathrm{softmax}(z) - y)` alike.
+    What :meth:`nnlib.network.MLP.gradients` needs: the targets are encoded once, and one set of
+    exponentials :math:`e^{z - m}` (with :math:`m = \max_j z_j`) and their row sums serve both the
+    log-softmax of the value :math:`L` and the softmax of the gradient
+    :math:`\frac1n(\mathrm{softmax}(z) - y)`, which is the very array
+    :func:`softmax_cross_entropy_grad` returns.
 
     Returns
     -------
@@ -229,9 +234,13 @@ def softmax_cross_entropy_and_grad(logits, y):
     grad : ndarray of the shape of ``logits``
     """
     z, t = _targets_like(logits, y, "softmax_cross_entropy")
-    log_probs = _log_softmax(z)
+    shifted = z - z.max(axis=-1, keepdims=True)
+    exps = np.exp(shifted)
+    sums = exps.sum(axis=-1, keepdims=True)
     n = _n_samples(z)
-    return float(-np.sum(t * log_probs) / n), (np.exp(log_probs) - t) / n
+    log_probs = shifted - np.log(sums)  # log-sum-exp, as in _log_softmax
+    probs = exps / sums  # softmax(z), computed as nnlib.activations.softmax computes it
+    return float(-(t * log_probs).sum() / n), (probs - t) / n
 
 
 # --- registry ---------------------------------------------------------------------------------

@@ -168,15 +168,29 @@ class MLP:
 
     def _forward(self, X):
         """:meth:`forward` without its last copy: returns the cached output ``A[-1]`` itself (2-D)."""
+        return self._layers(self._as_batch(X), single=np.ndim(X) == 1)
+
+    def _as_batch(self, X):
+        """``X`` as a new 2-D array of the network's dtype, one sample ``(N_0,)`` as ``(1, N_0)``;
+        a ValueError names the expected shape when the width is not N_0."""
         X = np.array(X, dtype=self.dtype)  # a copy: the cache never shares memory with the caller
-        self._single = X.ndim == 1
-        A = X.reshape(1, -1) if self._single else X
+        A = X.reshape(1, -1) if X.ndim == 1 else X
         if A.ndim != 2 or A.shape[1] != self.layer_sizes[0]:
             raise ValueError(f"X must have shape (n_samples, {self.layer_sizes[0]}) or "
                              f"({self.layer_sizes[0]},); got {X.shape}")
+        return A
+
+    def _layers(self, A, single=False):
+        """The layers applied to a 2-D batch ``A`` of the network's dtype; fills the cache ``Z``, ``A``.
+
+        Returns the cached output ``A[-1]`` itself. ``single`` records whether the batch stands for
+        one sample (then :meth:`forward` and :meth:`backward` take and give 1-D arrays).
+        """
+        self._single = single
         self.Z, self.A = [], [A]
         for W, b, name in zip(self.W, self.b, self.activations):
-            Z = A @ W.T + b
+            Z = A @ W.T
+            Z += b  # into the new product: one array fewer than A @ W.T + b, the same numbers
             A = Z if name == "linear" else act.get_activation(name)[0](Z)  # the identity: no copy
             self.Z.append(Z)
             self.A.append(A)
@@ -205,7 +219,9 @@ class MLP:
             return dA  # the identity's derivative is 1
         if name == "softmax":
             return act.softmax_backward(Z, dA)  # the Jacobian of each row
-        return dA * act.get_activation(name)[1](Z)
+        delta = act.get_activation(name)[1](Z)  # f'(Z), a new array: the product can go into it
+        delta *= dA
+        return delta
 
     def _backprop(self, delta):
         """Gradients of every W and b from delta = dL/dZ of the last layer (2-D)."""
@@ -238,12 +254,7 @@ class MLP:
         """
         if not self.A:
             raise RuntimeError("call forward(X) before backward(...)")
-        dA = np.asarray(dA_out, dtype=self.dtype)  # only read: no copy needed
-        dA = dA.reshape(1, -1) if self._single else dA
-        if dA.shape != self.A[-1].shape:
-            raise ValueError(f"dA_out must have the shape of the last output {self.A[-1].shape}; "
-                             f"got {dA.shape}")
-        return self._backprop(self._delta(self.n_layers - 1, dA))
+        return self._backprop(self._delta(self.n_layers - 1, self._as_output_grad(dA_out)))
 
     def gradients(self, X, y, loss="softmax_cross_entropy"):
         """Loss and gradients for one batch: forward, loss, backward.
@@ -262,21 +273,75 @@ class MLP:
         loss_value : float
         dWs, dbs : lists of ndarray shaped like ``W`` and ``b``.
         """
-        f, f_grad = losses.get_loss(loss) if isinstance(loss, str) else loss
         out = self._forward(X)  # the cache itself, only read here: no copy
         y_hat = out[0] if self._single else out
         y = np.asarray(y)
         if y.shape != y_hat.shape and y.size == y_hat.size and y.ndim != y_hat.ndim:
             y = y.reshape(y_hat.shape)
+        value, delta = self._loss_and_delta(y_hat, y, loss)
+        return value, *self._backprop(delta)
+
+    def _loss_and_delta(self, y_hat, y, loss, with_value=True):
+        r"""The loss value (None unless ``with_value``) and :math:`\delta = \partial L/\partial Z` of the
+        last layer (2-D), for the output ``y_hat`` of the last forward pass and targets ``y``."""
+        f, f_grad = losses.get_loss(loss) if isinstance(loss, str) else loss
+        out = self.A[-1]  # y_hat as a 2-D batch
         if self.activations[-1] == "softmax" and loss == "cross_entropy":
             # softmax followed by cross-entropy: dL/dZ is exactly (y_hat - y)/n, with no division
             # by a probability that may have been clipped
             targets = y if y.shape == y_hat.shape else losses.one_hot(y, y_hat.shape[-1])
             delta = (out - targets.reshape(out.shape).astype(self.dtype, copy=False)) / len(out)
-            return f(y_hat, y), *self._backprop(delta)
-        if loss == "softmax_cross_entropy":
+            return (f(y_hat, y) if with_value else None), delta
+        if loss == "softmax_cross_entropy" and with_value:
             # one softmax and one encoding of the targets give both the value and the gradient
             value, dA = losses.softmax_cross_entropy_and_grad(y_hat, y)
         else:
-            value, dA = f(y_hat, y), f_grad(y_hat, y)
-        return value, *self.backward(dA)
+            value, dA = (f(y_hat, y) if with_value else None), f_grad(y_hat, y)
+        return value, self._delta(self.n_layers - 1, self._as_output_grad(dA))
+
+    def _as_output_grad(self, dA):
+        r""":math:`\partial L/\partial A^L` as a 2-D batch of the network's dtype, its shape checked."""
+        dA = np.asarray(dA, dtype=self.dtype)  # only read: no copy needed
+        dA = dA.reshape(1, -1) if self._single else dA
+        if dA.shape != self.A[-1].shape:
+            raise ValueError(f"dA_out must have the shape of the last output {self.A[-1].shape}; "
+                             f"got {dA.shape}")
+        return dA
+
+    # --- the training loop's path -------------------------------------------------------------
+
+    def _batch_gradients(self, X, Y, loss):
+        """The gradients of one batch as :func:`nnlib.train.train` needs them: ``gradients(X, Y, loss)``
+        without its input copy and its loss value.
+
+        ``X`` is a batch that ``train`` cut from its own checked copy of the data (a 2-D array of the
+        network's dtype that no one else holds), ``Y`` the targets in the output's shape (one-hot
+        rows, encoded once per training, for the cross-entropies). The formulas are those of
+        :meth:`gradients`, so the gradients are the same numbers; the loss value is left out
+        because ``train`` measures the loss once per epoch, on the whole training set.
+
+        Returns
+        -------
+        dWs, dbs : lists of ndarray shaped like ``W`` and ``b``.
+        """
+        y_hat = self._layers(X)
+        _, delta = self._loss_and_delta(y_hat, Y, loss, with_value=False)
+        return self._backprop(delta)
+
+    def _outputs(self, X):
+        """The outputs for ``train``'s measurement after each epoch: :meth:`forward` without the cache.
+
+        ``X`` is ``train``'s own 2-D copy of the data. Nothing is kept for :meth:`backward`, so a
+        ReLU layer writes max(Z, 0) into its own Z instead of into a new array: on a whole training
+        set (1438 x 256 numbers in bench/bench_train.py) fresh memory every epoch costs more than
+        the ReLU itself. Returns a new array of shape (n, N_L).
+        """
+        A = X
+        for W, b, name in zip(self.W, self.b, self.activations):
+            Z = A @ W.T
+            Z += b
+            if name == "relu":
+                A = np.maximum(Z, 0.0, out=Z)  # act.relu's formula, written into Z
+            else:
+                A = Z if name == "linear" else act.get_activation(name)[0](Z)
+        return A

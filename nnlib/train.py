@@ -5,10 +5,12 @@ batches, and for each batch computes the gradients (:meth:`nnlib.network.MLP.gra
 the optimiser turn them into new parameters. After each epoch the loss (and accuracy, for
 classification losses) is measured on the whole training set and on the validation set if given.
 
-Two things make the loop fast without changing what it computes: nnlib's optimisers write each
-step into the network's own arrays (``optimizer.update``, the in-place form of ``step``), and
-numpy's BLAS runs on :data:`BLAS_THREADS` thread(s) while training. bench/bench_train.py measures
-both.
+Three things make the loop fast without changing what it computes: an MLP's batches go through
+the network's training path (:meth:`nnlib.network.MLP._batch_gradients`: the formulas of
+``gradients`` on data checked and converted once, without the batch's loss value); nnlib's
+optimisers write each step into the network's own arrays (``optimizer.update``, the in-place form
+of ``step``); and numpy's BLAS runs on :data:`BLAS_THREADS` thread(s) while training.
+bench/bench_train.py measures them.
 """
 import contextlib
 
@@ -102,9 +104,10 @@ class History(dict):
         return len(self["loss"])
 
 
-def _loss_value(model, X, y, loss_fn):
-    """Loss of the model on (X, y), with y reshaped to the output when only the shape differs."""
-    y_hat = model.forward(X)
+def _loss_value(outputs, X, y, loss_fn):
+    """Loss of a model on (X, y) and its outputs ``outputs(X)``, with y reshaped to the output when only
+    the shape differs."""
+    y_hat = outputs(X)
     y = np.asarray(y)
     if y.shape != y_hat.shape and y.size == y_hat.size and y.ndim != y_hat.ndim:
         y = y.reshape(y_hat.shape)
@@ -127,17 +130,33 @@ def _updates_in_place(model, optimizer):
             and type(optimizer).step is Optimizer.step)
 
 
-def _targets_once(model, y, loss):
-    """Integer labels as one-hot rows, made once for the whole training instead of in every batch.
+def _uses_batch_gradients(model):
+    """Can the loop call the network's own training path (:meth:`~nnlib.network.MLP._batch_gradients`)?
 
-    Only for the cross-entropies of an MLP with several outputs (the rows are what the loss would
-    make of the labels itself); any other target is returned as it is.
+    Yes for an :class:`~nnlib.network.MLP` whose ``gradients`` and ``forward`` are nnlib's; a
+    subclass that changes either (a penalty added to the gradients, say) is trained through its
+    own ``gradients``, as any other model is.
     """
+    return (isinstance(model, MLP) and type(model).gradients is MLP.gradients
+            and type(model).forward is MLP.forward)
+
+
+def _prepared(model, X, y, loss):
+    """The training data as the loop's own arrays, checked and converted once for every batch.
+
+    ``X``: a copy in the network's dtype, its shape checked (so the batches cut from it need no
+    copy or check of their own). ``y``: integer labels become one-hot rows for the cross-entropies of
+    an MLP with several outputs (what the loss would make of them in every batch), other targets
+    take the output's shape when only the shape differs (``(n,)`` for an output of ``(n, 1)``).
+    """
+    X = model._as_batch(X)
     y = np.asarray(y)
-    if (isinstance(model, MLP) and model.layer_sizes[-1] > 1 and y.ndim == 1
-            and loss in ("cross_entropy", "softmax_cross_entropy")):
-        return losses.one_hot(y, model.layer_sizes[-1], dtype=model.dtype)
-    return y
+    n_outputs = model.layer_sizes[-1]
+    if (n_outputs > 1 and y.ndim == 1 and loss in ("cross_entropy", "softmax_cross_entropy")):
+        return X, losses.one_hot(y, n_outputs, dtype=model.dtype)
+    if y.shape != (len(X), n_outputs) and y.size == len(X) * n_outputs and y.ndim != 2:
+        y = y.reshape(len(X), n_outputs)
+    return X, y
 
 
 def train(model, X, y, loss="softmax_cross_entropy", optimizer=None, epochs=20, batch_size=32,
@@ -145,9 +164,11 @@ def train(model, X, y, loss="softmax_cross_entropy", optimizer=None, epochs=20, 
     """Train ``model`` in place by mini-batch gradient descent and return its :class:`History`.
 
     Each batch is ``model.gradients`` followed by ``model.set_params(optimizer.step(model.get_params(),
-    grads))``; nnlib's optimisers on an MLP do the same step in place (``optimizer.update`` on the
-    model's arrays, which each epoch gets as fresh copies, so arrays taken from the model before
-    keep their values). numpy's BLAS uses :data:`BLAS_THREADS` thread(s) meanwhile.
+    grads))``. An MLP computes the same gradients by its training path (``model._batch_gradients``,
+    without the batch's loss value), and nnlib's optimisers on an MLP do the same step in place
+    (``optimizer.update`` on the model's arrays, which each epoch gets as fresh copies, so arrays
+    taken from the model before keep their values). numpy's BLAS uses :data:`BLAS_THREADS`
+    thread(s) meanwhile.
 
     Parameters
     ----------
@@ -177,7 +198,14 @@ def train(model, X, y, loss="softmax_cross_entropy", optimizer=None, epochs=20, 
     classification = isinstance(loss, str) and loss in CLASSIFICATION_LOSSES
     optimizer = SGD(lr=0.1) if optimizer is None else optimizer
     rng = np.random.default_rng(seed)
-    y = _targets_once(model, y, loss)
+    network_path = _uses_batch_gradients(model)
+    if network_path:
+        # the network's training path, on data checked and converted once: the same gradients
+        # without a copy of every batch and without the batch's loss value, which nobody reads
+        X, y = _prepared(model, X, y, loss)
+        if X_val is not None and y_val is not None:
+            X_val, y_val = _prepared(model, X_val, y_val, loss)
+    outputs = model._outputs if network_path else model.forward  # _outputs: no copy, no cache
     history = History()
     # no bar object at all without progress: nothing is printed or displayed (a grade cell that
     # writes to stderr scores 0 in nbgrader)
@@ -191,18 +219,21 @@ def train(model, X, y, loss="softmax_cross_entropy", optimizer=None, epochs=20, 
                 model.set_params(model.get_params())
                 params = [p for pair in zip(model.W, model.b) for p in pair]  # [W1, b1, W2, b2, ...]
             for X_batch, y_batch in minibatches(X, y, batch_size, rng):
-                _, dWs, dbs = model.gradients(X_batch, y_batch, loss)
+                if network_path:
+                    dWs, dbs = model._batch_gradients(X_batch, y_batch, loss)
+                else:
+                    _, dWs, dbs = model.gradients(X_batch, y_batch, loss)
                 grads = [g for pair in zip(dWs, dbs) for g in pair]  # [dW1, db1, dW2, db2, ...]
                 if in_place:
                     optimizer.update(params, grads)  # the same step, written into the model's arrays
                 else:
                     model.set_params(optimizer.step(model.get_params(), grads))
-            value, y_hat = _loss_value(model, X, y, loss_fn)
+            value, y_hat = _loss_value(outputs, X, y, loss_fn)
             history["loss"].append(value)
             if classification:
                 history["accuracy"].append(accuracy(y_hat, y))
             if X_val is not None and y_val is not None:
-                val_value, val_hat = _loss_value(model, X_val, y_val, loss_fn)
+                val_value, val_hat = _loss_value(outputs, X_val, y_val, loss_fn)
                 history["val_loss"].append(val_value)
                 if classification:
                     history["val_accuracy"].append(accuracy(val_hat, y_val))

@@ -229,13 +229,16 @@ def test_unknown_activation_lists_known_names():
 
 @pytest.mark.parametrize("name", sorted(act.ACTIVATIONS) + ["softmax"])
 def test_activations_never_modify_their_input(name):
-    """Do the activations and their derivatives leave the caller's array untouched and return new arrays?"""
+    """Do the activations and their derivatives leave the caller's array untouched and return new arrays?
+
+    (The network writes each layer's delta into the derivative's array, so it must be a new one.)"""
     f, f_grad = act.get_activation(name)
     z = np.array([[-1.5, 0.0, 2.0]])
     saved = z.copy()
     out = f(z)
     assert out is not z and not np.shares_memory(out, z)
-    f_grad(z[0]) if name == "softmax" else f_grad(z)
+    slope = f_grad(z[0]) if name == "softmax" else f_grad(z)
+    assert not np.shares_memory(slope, z)
     assert close(z, saved)
 
 

@@ -350,3 +350,17 @@ def test_gradients_leave_the_returned_forward_output_and_the_input_alone():
     assert close(X, saved) and not np.shares_memory(model.A[0], X)
     out = model.forward(X)
     assert not np.shares_memory(out, model.A[-1])
+
+
+@pytest.mark.parametrize("sizes, names, loss, kind", CASES)
+def test_the_training_loops_path_gives_exactly_the_gradients_of_gradients(sizes, names, loss, kind):
+    """Does _batch_gradients (train's path: no copy, no loss value) give the very numbers of gradients?"""
+    rng = np.random.default_rng(len(sizes) + len(loss))
+    model = random_model(sizes, names, seed=14)
+    X = rng.normal(size=(6, sizes[0]))
+    y = make_targets(kind, 6, sizes[-1], rng)
+    _, dWs, dbs = model.gradients(X, y, loss)
+    targets = np.eye(sizes[-1])[y] if kind == "labels" else y  # train encodes labels once
+    fast_dWs, fast_dbs = model._batch_gradients(model._as_batch(X), targets, loss)
+    for got, want in zip(fast_dWs + fast_dbs, dWs + dbs):
+        assert np.array_equal(got, want)

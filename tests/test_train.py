@@ -186,6 +186,38 @@ def test_in_place_steps_train_exactly_like_set_params_of_step(make):
     assert fast_history == plain_history
 
 
+class OwnGradients(MLP):
+    """A network with its own gradients (here nnlib's): train must call it for every batch."""
+
+    def gradients(self, X, y, loss="softmax_cross_entropy"):
+        return super().gradients(X, y, loss)
+
+
+@pytest.mark.parametrize("names, loss, targets", [
+    (["relu", "linear"], "softmax_cross_entropy", "labels"),
+    (["tanh", "softmax"], "cross_entropy", "one-hot"),
+    (["relu", "sigmoid"], "binary_cross_entropy", "binary"),
+    (["elu", "linear"], "mse", "real"),
+])
+def test_the_training_path_trains_exactly_like_gradients_and_forward(names, loss, targets):
+    """Does train on an MLP (its own path: data converted once, no batch loss, outputs without cache)
+    give the very weights and history of the plain loop of gradients, step and forward?"""
+    X, labels = datasets.two_moons(n=50, noise=0.2, seed=2)
+    X_val, val_labels = datasets.two_moons(n=20, noise=0.2, seed=3)
+    n_outputs = 1 if targets in ("binary", "real") else 2
+    y, y_val = {"labels": (labels, val_labels), "one-hot": (np.eye(2)[labels], np.eye(2)[val_labels]),
+                "binary": (labels, val_labels), "real": (X[:, 0] - X[:, 1], X_val[:, 0] - X_val[:, 1])}[targets]
+    runs = []
+    for network in (MLP, OwnGradients):
+        model = network([2, 6, n_outputs], names, seed=7)
+        history = train(model, X, y, loss=loss, optimizer=StepOnly(Adam(lr=0.03)), epochs=3, batch_size=16,
+                        X_val=X_val, y_val=y_val, seed=7, progress=False)
+        runs.append((model.get_params(), history))
+    (fast, fast_history), (plain, plain_history) = runs
+    assert all(np.array_equal(a, b) for a, b in zip(fast, plain))
+    assert fast_history == plain_history
+
+
 def test_arrays_taken_from_the_model_keep_their_values():
     """Do a W saved before training and W's seen by the callback keep their values (no in-place surprise)?"""
     model = MLP([2, 4, 2], ["tanh", "linear"], seed=0)
