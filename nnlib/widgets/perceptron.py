@@ -1,6 +1,6 @@
 r"""Unit 02's explorer: the two-layer ReLU network that computes XOR, every weight on a slider.
 
-The network is the lecture's (seed 001):
+The network is the one of lecture 001 (Introduction to Neural Networks):
 
 .. math::
 
@@ -78,56 +78,148 @@ def _parameters(values):
     return params["W"], params["b"], params["U"]
 
 
-def _draw_hidden_space(ax, W, b, U, threshold):
-    """The four inputs mapped to (h1, h2), and the output unit's line U.h = threshold."""
-    X, target = datasets.xor_gate()
-    H, _ = xor_network(X, W, b, U)
-    high = max(2.5, float(np.max(H)) + 0.5)
-    grid = np.linspace(-0.5, high, 160)
-    g1, g2 = np.meshgrid(grid, grid)
-    out = (U[0] * g1 + U[1] * g2 > threshold).astype(int)
-    ax.contourf(g1, g2, out, levels=[-0.5, 0.5, 1.5], colors=[plotting.CLASS_COLORS[0],
-                                                              plotting.CLASS_COLORS[1]], alpha=0.2)
-    if 0 < out.mean() < 1:
-        ax.contour(g1, g2, out, levels=[0.5], colors="k", linewidths=1.0)
-    # ReLU outputs are never negative: the rest of the plane cannot be reached.
-    for span in (ax.axhspan, ax.axvspan):
-        span(-0.5, 0.0, facecolor="none", edgecolor="0.55", hatch="///", lw=0, zorder=1)
-    for k in (0, 1):
-        mask = target == k
-        ax.scatter(H[mask, 0], H[mask, 1], s=70, c=plotting.CLASS_COLORS[k],
-                   marker=plotting.CLASS_MARKERS[k], edgecolors="k", zorder=3, label=f"XOR = {k}")
-    # Inputs that land on the same hidden point share one label.
-    labels = {}
-    for x, h in zip(X.astype(int), H):
-        labels.setdefault((round(h[0], 6), round(h[1], 6)), []).append(f"({x[0]},{x[1]})")
-    for (h1, h2), names in labels.items():
-        ax.annotate(" ".join(names), (h1, h2), textcoords="offset points", xytext=(6, 6), fontsize=8)
-    ax.set_xlim(-0.5, high)
-    ax.set_ylim(-0.5, high)
-    ax.set_xlabel("$h_1$")
-    ax.set_ylabel("$h_2$")
-    ax.set_title("Hidden space: $U \\cdot h$ = 0.5 is a line")
-    ax.legend(loc="upper left", fontsize=8)
-    return ax
+def _class_map(ax, extent, alpha, threshold):
+    """An image of two class colours over ``extent``: class 1 where the data shown exceeds ``threshold``.
+
+    It is fed the network's output on a grid (``set_data``), not class labels: the image is
+    interpolated before it is coloured, so the edge between the colours falls where the output
+    crosses the threshold, between grid points, and looks as smooth as filled contours.
+    """
+    from matplotlib.colors import ListedColormap
+
+    colours = ListedColormap([plotting.CLASS_COLORS[0], plotting.CLASS_COLORS[1]])
+    return ax.imshow(np.zeros((2, 2)), origin="lower", extent=extent, cmap=colours,
+                     norm=_threshold_norm(threshold), alpha=alpha, aspect="auto",
+                     interpolation="bilinear", interpolation_stage="data", zorder=0)
+
+
+def _threshold_norm(threshold):
+    """Two colour bins, up to ``threshold`` and above: an output equal to it is class 0, as in the table."""
+    from matplotlib.colors import BoundaryNorm
+
+    return BoundaryNorm([-np.inf, np.nextafter(threshold, np.inf), np.inf], ncolors=2)
+
+
+def _cell_centres(low, high, count):
+    """``count`` points at the centres of equal cells that tile [low, high] (where imshow puts pixels)."""
+    step = (high - low) / count
+    return low + step * (np.arange(count) + 0.5)
+
+
+class _XorPicture:
+    """The artists of :func:`draw_xor`, made at its first call on a pair of Axes and then updated.
+
+    Input plane: the class regions (an image), the boundary (a contour, made anew), the four
+    inputs and rings around the wrong ones. Hidden plane: the regions of the output unit (an
+    image), its line, the unreachable strips, the inputs at their hidden coordinates with labels.
+    """
+
+    INPUT_LIMITS = (-0.5, 1.5)  # the inputs are 0 and 1, padded by 0.5
+    INPUT_RESOLUTION, HIDDEN_RESOLUTION = 120, 160
+
+    def __init__(self, left, right, threshold):
+        X, target = datasets.xor_gate()
+        self.left, self.right, self.threshold = left, right, threshold
+        low, high = self.INPUT_LIMITS
+        self.input_grid = np.stack(np.meshgrid(_cell_centres(low, high, self.INPUT_RESOLUTION),
+                                               _cell_centres(low, high, self.INPUT_RESOLUTION)), axis=-1)
+        self.input_regions = _class_map(left, (low, high, low, high), 0.25, threshold)
+        self.boundary = None
+        plotting.plot_points(X, target, ax=left)
+        self.rings = left.scatter(np.empty(0), np.empty(0), s=260, facecolors="none",
+                                  edgecolors="k", linewidths=1.5, zorder=4)
+        left.set_xlim(low, high)
+        left.set_ylim(low, high)
+
+        self.hidden_regions = _class_map(right, (-0.5, 2.5, -0.5, 2.5), 0.2, threshold)
+        self.output_line, = right.plot([], [], color="k", lw=1.0)
+        # ReLU outputs are never negative: the rest of the plane cannot be reached.
+        for span in (right.axhspan, right.axvspan):
+            span(-0.5, 0.0, facecolor="none", edgecolor="0.55", hatch="///", lw=0, zorder=1)
+        self.hidden_points = [right.scatter(np.empty(0), np.empty(0), s=70, c=plotting.CLASS_COLORS[k],
+                                            marker=plotting.CLASS_MARKERS[k], edgecolors="k",
+                                            zorder=3, label=f"XOR = {k}")
+                              for k in (0, 1)]
+        # One label per distinct hidden point: at most four.
+        self.hidden_labels = [right.annotate("", (0.0, 0.0), textcoords="offset points",
+                                             xytext=(6, 6), fontsize=8) for _ in range(len(X))]
+        right.set_xlabel("$h_1$")
+        right.set_ylabel("$h_2$")
+        right.set_title("Hidden space: $U \\cdot h$ = 0.5 is a line")
+        right.legend(loc="upper left", fontsize=8)
+
+    def set_threshold(self, threshold):
+        if threshold != self.threshold:
+            self.threshold = threshold
+            for image in (self.input_regions, self.hidden_regions):
+                image.set_norm(_threshold_norm(threshold))
+
+    def show_inputs(self, W, b, U, wrong):
+        X, _ = datasets.xor_gate()
+        _, y = xor_network(self.input_grid.reshape(-1, 2), W, b, U)
+        y = y.reshape(self.input_grid.shape[:2])
+        self.input_regions.set_data(y)
+        if self.boundary is not None:
+            self.boundary.remove()
+            self.boundary = None
+        above = y > self.threshold
+        if above.any() and not above.all():
+            self.boundary = self.left.contour(self.input_grid[..., 0], self.input_grid[..., 1], y,
+                                              levels=[self.threshold], colors="k", linewidths=1.0)
+        self.rings.set_offsets(X[wrong] if wrong else np.empty((0, 2)))
+        self.left.set_title(f"Input plane: {4 - len(wrong)} of 4 right")
+
+    def show_hidden(self, W, b, U):
+        X, target = datasets.xor_gate()
+        H, _ = xor_network(X, W, b, U)
+        high = max(2.5, float(np.max(H)) + 0.5)
+        centres = _cell_centres(-0.5, high, self.HIDDEN_RESOLUTION)
+        g1, g2 = np.meshgrid(centres, centres)
+        output = U[0] * g1 + U[1] * g2
+        self.hidden_regions.set_data(output)
+        self.hidden_regions.set_extent((-0.5, high, -0.5, high))
+        above = output > self.threshold
+        if above.any() and not above.all():  # the line U.h = threshold crosses the picture
+            edge = np.array([-0.5, high])
+            if abs(U[1]) >= abs(U[0]):
+                self.output_line.set_data(edge, (self.threshold - U[0] * edge) / U[1])
+            else:
+                self.output_line.set_data((self.threshold - U[1] * edge) / U[0], edge)
+        else:
+            self.output_line.set_data([], [])
+        for k, points in enumerate(self.hidden_points):
+            points.set_offsets(H[target == k])
+        # Inputs that land on the same hidden point share one label.
+        labels = {}
+        for x, h in zip(X.astype(int), H):
+            labels.setdefault((round(h[0], 6), round(h[1], 6)), []).append(f"({x[0]},{x[1]})")
+        shown = list(labels.items())
+        for k, annotation in enumerate(self.hidden_labels):
+            if k < len(shown):
+                (h1, h2), names = shown[k]
+                annotation.xy = (h1, h2)
+                annotation.set_text(" ".join(names))
+            annotation.set_visible(k < len(shown))
+        self.right.set_xlim(-0.5, high)
+        self.right.set_ylim(-0.5, high)
 
 
 def draw_xor(axes, w11, w12, w21, w22, b1, b2, u1=LECTURE_U[0], u2=LECTURE_U[1],
              threshold=THRESHOLD):
-    """Draw decision regions (input plane) and the hidden plane into two Axes; return the truth table HTML."""
+    """Draw decision regions (input plane) and the hidden plane into two Axes; return the truth table HTML.
+
+    The first call on a pair of Axes draws everything; later calls on the same pair (as
+    :func:`xor_explorer` makes them) update the regions, lines, points, labels and titles in place.
+    """
     W, b, U = _parameters(dict(w11=w11, w12=w12, w21=w21, w22=w22, b1=b1, b2=b2, u1=u1, u2=u2))
-    X, target = datasets.xor_gate()
     left, right = np.ravel(axes)[:2]
-
-    def predict(points):
-        return (xor_network(points, W, b, U)[1] > threshold).astype(int)
-
-    plotting.plot_decision_boundary(predict, X, target, ax=left, resolution=120, padding=0.5)
+    picture = getattr(left, "_xor_picture", None)
+    if picture is None:
+        picture = left._xor_picture = _XorPicture(left, right, threshold)
+    picture.set_threshold(threshold)
     rows, wrong = truth_table_rows(W, b, U, threshold)
-    for i in wrong:  # ring the inputs the network gets wrong
-        left.scatter(*X[i], s=260, facecolors="none", edgecolors="k", linewidths=1.5, zorder=4)
-    left.set_title(f"Input plane: {4 - len(wrong)} of 4 right")
-    _draw_hidden_space(right, W, b, U, threshold)
+    picture.show_inputs(W, b, U, wrong)
+    picture.show_hidden(W, b, U)
     header = ["x1", "x2", "h1", "h2", "y", f"y > {threshold}", "XOR"]
     return html_table(header, rows, highlight=wrong)
 
@@ -161,7 +253,9 @@ def xor_explorer(W=None, b=None, U=None, low=-3.0, high=3.0, step=0.1):
         controls[name] = float_slider(label, float(value), low, high, step, continuous_update=False)
 
     reset = widgets.Button(description="lecture's weights", tooltip="W=[[1,1],[1,1]], b=[0,-1], U=[1,-2]")
-    explorer = Explorer(controls, draw_xor, nrows=1, ncols=2, figsize=(10.0, 4.2),
+    # Drawn once, then updated in place (clear=False): fresh Axes with contour fills and some 45
+    # texts for every picture took two thirds of a redraw.
+    explorer = Explorer(controls, draw_xor, nrows=1, ncols=2, figsize=(10.0, 4.2), clear=False,
                         title="XOR with one hidden ReLU layer: move the weights",
                         extra_widgets=[reset])
 
