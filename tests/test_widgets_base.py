@@ -257,3 +257,28 @@ def test_a_drawing_outside_the_figure_is_still_shown_whole():
     assert png_size(shown_png(explorer))[0] > full_width
     explorer.controls["w"].value = 0.8
     assert png_size(shown_png(explorer))[0] > full_width
+
+
+def test_pinned_axis_labels_stay_where_the_drawing_put_them():
+    """After pin_axis_labels, is the picture unchanged, and do the labels stay put when the tick labels widen?"""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def pixels(figure):
+        figure.canvas.draw()
+        return np.asarray(figure.canvas.buffer_rgba()).copy()
+
+    figure = Figure(figsize=(4.0, 3.0), dpi=72)
+    FigureCanvasAgg(figure)
+    ax = figure.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    first = pixels(figure)
+    before = [axis.label.get_window_extent() for axis in (ax.xaxis, ax.yaxis)]
+    widgets.base.pin_axis_labels(ax)
+    assert np.array_equal(pixels(figure), first)
+    ax.set_ylim(0, 100000)  # wider tick labels would push an unpinned y label to the left
+    pixels(figure)
+    after = [axis.label.get_window_extent() for axis in (ax.xaxis, ax.yaxis)]
+    assert all(close(a.extents, b.extents) for a, b in zip(after, before))

@@ -18,7 +18,7 @@ The drawings use the reference activations of :mod:`nnlib.activations`, never th
 import numpy as np
 
 from nnlib import activations
-from nnlib.widgets.base import Explorer, checkbox, dropdown, float_slider
+from nnlib.widgets.base import Explorer, checkbox, dropdown, float_slider, pin_axis_labels
 
 __all__ = ["ACTIVATION_CHOICES", "one_input_output", "two_input_output", "draw_one_input",
            "plot_weight_and_bias", "neuron_explorer", "draw_two_input", "surface_explorer"]
@@ -295,7 +295,9 @@ class _TwoInputPicture:
         self._show_arrow(arrow_at)
         top.set_xlim(-extent, extent)
         top.set_ylim(-extent, extent)
-        top.set_title(f"a = {activation}({w1:.2f}·x₁ + {w2:.2f}·x₂ + {b:.2f})", fontsize=10)
+        # A title given its height (the top of the Axes, where it would go) is not placed anew,
+        # by measuring the tick labels, at every drawing.
+        top.set_title(f"a = {activation}({w1:.2f}·x₁ + {w2:.2f}·x₂ + {b:.2f})", fontsize=10, y=1.0)
 
     def _show_zero_line(self, x1_line, x2_line):
         if self.zero_line is None:
@@ -370,5 +372,7 @@ def surface_explorer(w1=1.0, w2=-1.0, b=0.0, activation="sigmoid"):
 
     # The figure is drawn once and then updated (clear=False): new Axes, a new colour bar and a
     # new 3-D panel for every picture took two thirds of a redraw.
-    return Explorer(controls, draw, ncols=2, figsize=(10.5, 4.2), clear=False,
-                    title="One neuron, two inputs: a = f(w₁x₁ + w₂x₂ + b)")
+    explorer = Explorer(controls, draw, ncols=2, figsize=(10.5, 4.2), clear=False,
+                        title="One neuron, two inputs: a = f(w₁x₁ + w₂x₂ + b)")
+    pin_axis_labels(explorer.axes[0])  # the colour map's limits never change
+    return explorer

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from nnlib import datasets, plotting
-from nnlib.widgets.base import Explorer, float_slider, html_table
+from nnlib.widgets.base import Explorer, float_slider, html_table, pin_axis_labels
 
 __all__ = ["LECTURE_W", "LECTURE_B", "LECTURE_U", "THRESHOLD",
            "xor_network", "truth_table_rows", "draw_xor", "xor_explorer"]
@@ -126,6 +126,9 @@ class _XorPicture:
         self.input_regions = _class_map(left, (low, high, low, high), 0.25, threshold)
         self.boundary = None
         plotting.plot_points(X, target, ax=left)
+        # The four points never move, so the legend's "best" place is always the upper right
+        # corner; naming it spares the search at every drawing.
+        left.get_legend().set_loc("upper right")
         self.rings = left.scatter(np.empty(0), np.empty(0), s=260, facecolors="none",
                                   edgecolors="k", linewidths=1.5, zorder=4)
         left.set_xlim(low, high)
@@ -145,7 +148,9 @@ class _XorPicture:
                                              xytext=(6, 6), fontsize=8) for _ in range(len(X))]
         right.set_xlabel("$h_1$")
         right.set_ylabel("$h_2$")
-        right.set_title("Hidden space: $U \\cdot h$ = 0.5 is a line")
+        # A title given its height (the top of the Axes, where it would go: nothing is drawn above
+        # them) is not placed anew, by measuring the tick labels, at every drawing.
+        right.set_title("Hidden space: $U \\cdot h$ = 0.5 is a line", y=1.0)
         right.legend(loc="upper left", fontsize=8)
 
     def set_threshold(self, threshold):
@@ -167,7 +172,7 @@ class _XorPicture:
             self.boundary = self.left.contour(self.input_grid[..., 0], self.input_grid[..., 1], y,
                                               levels=[self.threshold], colors="k", linewidths=1.0)
         self.rings.set_offsets(X[wrong] if wrong else np.empty((0, 2)))
-        self.left.set_title(f"Input plane: {4 - len(wrong)} of 4 right")
+        self.left.set_title(f"Input plane: {4 - len(wrong)} of 4 right", y=1.0)
 
     def show_hidden(self, W, b, U):
         X, target = datasets.xor_gate()
@@ -265,5 +270,6 @@ def xor_explorer(W=None, b=None, U=None, low=-3.0, high=3.0, step=0.1):
                         u1=LECTURE_U[0], u2=LECTURE_U[1])
 
     reset.on_click(put_lecture_weights)
+    pin_axis_labels(np.ravel(explorer.axes)[0])  # the input plane's limits never change
     explorer.reset_button = reset
     return explorer
