@@ -212,13 +212,21 @@ class MLP:
 
     # --- backward -----------------------------------------------------------------------------
 
-    def _delta(self, l, dA):
-        r""":math:`\delta = \partial L/\partial Z` of layer ``l`` from :math:`\partial L/\partial A` (2-D)."""
+    def _delta(self, l, dA, own=False):
+        r""":math:`\delta = \partial L/\partial Z` of layer ``l`` from :math:`\partial L/\partial A` (2-D).
+
+        ``own``: ``dA`` is a new array that only the caller holds, so delta may be written into it.
+        """
         name, Z = self.activations[l], self.Z[l]
         if name == "linear":
             return dA  # the identity's derivative is 1
         if name == "softmax":
             return act.softmax_backward(Z, dA)  # the Jacobian of each row
+        if name == "relu" and own:
+            # relu'(Z) is 1 where Z > 0, else 0, and Z > 0 exactly where A = relu(Z) > 0: the mask
+            # of A (which the next dW reads anyway) multiplied in as it is, not turned into numbers
+            dA *= self.A[l + 1] > 0
+            return dA
         delta = act.get_activation(name)[1](Z)  # f'(Z), a new array: the product can go into it
         delta *= dA
         return delta
@@ -231,8 +239,8 @@ class MLP:
             dWs[l] = delta.T @ self.A[l]
             dbs[l] = delta.sum(axis=0)
             if l > 0:
-                # uses W before any update: the gradients come first
-                delta = self._delta(l - 1, delta @ self.W[l])
+                # uses W before any update: the gradients come first; the product is a new array
+                delta = self._delta(l - 1, delta @ self.W[l], own=True)
         return dWs, dbs
 
     def backward(self, dA_out):
