@@ -163,7 +163,13 @@ class Adam(Optimizer):
             v += (1.0 - b2) * g * g  # v = b2 v + (1 - b2) g^2
             m_hat = m / (1.0 - b1 ** self.t)
             v_hat = v / (1.0 - b2 ** self.t)
-            p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+            # p -= lr m_hat / (sqrt(v_hat) + eps), worked out in m_hat's and v_hat's own arrays
+            # (four new arrays fewer per parameter and step)
+            np.sqrt(v_hat, out=v_hat)
+            v_hat += self.eps
+            m_hat *= self.lr
+            m_hat /= v_hat
+            p -= m_hat
 
     def __repr__(self):
         return f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
