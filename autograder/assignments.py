@@ -15,15 +15,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder.release import tool_env
+from autograder.release import ReleaseError, run_generate_assignment
 
 WORK = Path("autograder") / "work"
 
@@ -98,15 +96,11 @@ def ensure(course_root, unit):
         shutil.copytree(course_root / "solutions" / unit, scratch / "solutions" / unit,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         (scratch / "autograder").mkdir()
-        run = subprocess.run(
-            [sys.executable, "-m", "nbgrader", "generate_assignment", unit, "--force",
-             f"--CourseDirectory.root={scratch}", f"--CourseDirectory.db_url={db_url(course_root)}"],
-            cwd=scratch, capture_output=True, text=True, env=tool_env(),
-        )
-        released = scratch / "course" / unit
-        if run.returncode != 0 or not released.is_dir():
+        try:
+            released = run_generate_assignment(scratch, unit, db_url(course_root))
+        except ReleaseError as error:
             raise AssignmentError(f"nbgrader could not register {unit} in the gradebook:\n"
-                                  f"{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+                                  f"{str(error)[-6000:]}") from None
         if kept.exists():
             shutil.rmtree(kept)
         kept.parent.mkdir(parents=True, exist_ok=True)

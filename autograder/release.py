@@ -4,10 +4,16 @@ nbgrader's generate_assignment does the work (it strips solutions and hidden tes
 test cells and records checksums). It runs in a scratch copy of the course so that a release never
 touches the instructor's gradebook and a failed release never leaves course/ half written:
 course/<unit> is replaced only once nbgrader has succeeded for that unit.
+
+nbgrader's converter runs in this process (:func:`run_generate_assignment`), not as the
+``nbgrader generate_assignment`` command: starting nbgrader costs about 2 s of CPU, several times
+the work of generating a unit, and a release of the course would pay it once per unit.
 """
+import contextlib
+import io
+import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -26,6 +32,23 @@ def tool_env():
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     return env
+
+
+@contextlib.contextmanager
+def scripts_on_path():
+    """Within the block, this Python's scripts come first on PATH (see :func:`tool_env`).
+
+    nbgrader runs ``alembic`` by name when it creates a gradebook, also inside this process.
+    """
+    before = os.environ.get("PATH")
+    os.environ["PATH"] = tool_env()["PATH"]
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PATH", None)
+        else:
+            os.environ["PATH"] = before
 
 
 class ReleaseError(RuntimeError):
@@ -51,17 +74,68 @@ def generate(unit, out_dir, solutions=SOLUTIONS):
         (scratch / "autograder").mkdir()  # where the scratch gradebook goes
         shutil.copytree(source, scratch / "solutions" / unit,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        run = subprocess.run(
-            [sys.executable, "-m", "nbgrader", "generate_assignment", unit, "--force"],
-            cwd=scratch, capture_output=True, text=True, env=tool_env(),
-        )
-        released = scratch / "course" / unit
-        if run.returncode != 0 or not released.is_dir():
-            raise ReleaseError(f"nbgrader could not release {unit}:\n{run.stdout}\n{run.stderr}")
+        released = run_generate_assignment(scratch, unit)
         target = Path(out_dir) / unit
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(released, target)
     return target
+
+
+def run_generate_assignment(root, unit, db_url=None):
+    """Run nbgrader's generate_assignment for ``unit`` of the course at ``root``, in this process.
+
+    Parameters
+    ----------
+    root : path
+        A course folder holding nbgrader_config.py and solutions/<unit>/.
+    unit : str
+    db_url : str, optional
+        The gradebook to register the unit in. Without one the release touches no gradebook
+        (as the command's ``--no-db``).
+
+    Returns
+    -------
+    Path
+        The released folder, ``root/course/<unit>``.
+
+    Raises
+    ------
+    ReleaseError
+        When nbgrader fails; the message holds its log.
+    """
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = Path(root).resolve()
+    config = Config()
+    if (root / "nbgrader_config.py").is_file():
+        config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config())
+    config.CourseDirectory.root = str(root)
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    else:  # the released notebooks are the same; no gradebook is made or read
+        config.SaveCells.enabled = False
+        config.GenerateAssignment.no_database = True
+    config.GenerateAssignment.force = True  # as the command's --force: replace an earlier release
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = unit
+    converter = GenerateAssignment(coursedir=coursedir, config=config)
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    converter.log.addHandler(handler)
+    try:
+        with scripts_on_path():
+            converter.start()
+    except Exception as error:  # nbgrader says why in its log; NbGraderException carries little
+        raise ReleaseError(f"nbgrader could not release {unit}: {error}\n{log.getvalue()}") from None
+    finally:
+        converter.log.removeHandler(handler)
+    released = root / "course" / unit
+    if not released.is_dir():
+        raise ReleaseError(f"nbgrader released nothing for {unit}:\n{log.getvalue()}")
+    return released
 
 
 def release(selected=None, dest=COURSE, solutions=SOLUTIONS):

@@ -2,8 +2,8 @@
 
 Fast tests drive the real parts without a sandbox: the wire format, the submitted source compiled
 for the rule checks, and the judge talking to a real call server (the kernel's side, started here
-on a unix socket, with a namespace standing in for the kernel's). The slow test grades every real
-unit's solutions and untouched release through the whole engine.
+on a unix socket, with a namespace standing in for the kernel's). Every real unit's solutions and
+untouched release are graded through the whole engine in tests/test_course_notebooks.py.
 """
 import inspect
 import json
@@ -13,23 +13,17 @@ import shutil
 import socket
 import tempfile
 import types
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 
-from autograder import assignments, grading, results
 from autograder.judge import advice
 from autograder.judge.judge import Judge
 from autograder.judge.remote import (Kernel, KernelStopped, StudentError, StudentFunction, refill,
                                      student_error)
 from autograder.judge.source import SubmittedSource
-from autograder.kernel import calls, sandbox, wire
+from autograder.kernel import calls, wire
 from nnlib import activations, checks
-from tests.hostile import corpus
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 # ---- the wire format --------------------------------------------------------------------------
@@ -225,39 +219,6 @@ def test_a_stopped_kernel_fails_every_check_as_not_run():
     assert not verdict.passed and verdict.ename == "NotRun"
     with pytest.raises(KernelStopped):
         kernel.get("f")
-
-
-# ---- every real unit through the whole engine -----------------------------------------------
-
-UNITS = [u for u in assignments.units(REPO) if (REPO / "course" / u / f"{u}.ipynb").is_file()]
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(sandbox.isolation_mode() == "none", reason="no sandbox possible on this machine")
-@pytest.mark.parametrize("unit", UNITS)
-def test_real_unit_solutions_full_marks_release_zero(tmp_path, unit):
-    """Through the judge, do a unit's solutions score full marks and its untouched release 0?"""
-    root = tmp_path / "course"
-    root.mkdir()
-    shutil.copy(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
-    shutil.copytree(REPO / "solutions" / unit, root / "solutions" / unit)
-    shutil.copytree(REPO / "course" / unit, root / "course" / unit)
-    release = nbformat.read(root / "course" / unit / f"{unit}.ipynb", as_version=4)
-    source = nbformat.read(root / "solutions" / unit / f"{unit}.ipynb", as_version=4)
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
-    for student, nb in (("solved", corpus.answer(release, answers)), ("untouched", release)):
-        folder = root / "autograder" / "submitted" / student / unit
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{unit}.ipynb")
-    graded = {r.student: r for r in grading.grade_all(course_root=root, workers=2, progress=False)}
-    solved, untouched = graded["solved"], graded["untouched"]
-    assert solved.status == results.GRADED, solved.reason
-    assert solved.score == pytest.approx(solved.max_score) and solved.max_score > 0, \
-        [(c.grade_id, c.message) for c in solved.checks if not c.passed]
-    assert untouched.status == results.GRADED, untouched.reason
-    assert untouched.score == 0.0, [c.grade_id for c in untouched.checks if c.passed]
-    assert all(c.part in ("visible", "hidden") for c in untouched.checks)
 
 
 def test_no_function_of_the_student_is_callable_in_the_judge(kernel):
