@@ -262,7 +262,12 @@ class MLP:
         """
         if not self.A:
             raise RuntimeError("call forward(X) before backward(...)")
-        return self._backprop(self._delta(self.n_layers - 1, self._as_output_grad(dA_out)))
+        dA = np.asarray(dA_out, dtype=self.dtype)  # only read: no copy needed
+        dA = dA.reshape(1, -1) if self._single else dA
+        if dA.shape != self.A[-1].shape:
+            raise ValueError(f"dA_out must have the shape of the last output {self.A[-1].shape}; "
+                             f"got {dA.shape}")
+        return self._backprop(self._delta(self.n_layers - 1, dA))
 
     def gradients(self, X, y, loss="softmax_cross_entropy"):
         """Loss and gradients for one batch: forward, loss, backward.
@@ -286,35 +291,25 @@ class MLP:
         y = np.asarray(y)
         if y.shape != y_hat.shape and y.size == y_hat.size and y.ndim != y_hat.ndim:
             y = y.reshape(y_hat.shape)
-        value, delta = self._loss_and_delta(y_hat, y, loss)
-        return value, *self._backprop(delta)
+        return self._loss_and_gradients(y_hat, y, loss)
 
-    def _loss_and_delta(self, y_hat, y, loss, with_value=True):
-        r"""The loss value (None unless ``with_value``) and :math:`\delta = \partial L/\partial Z` of the
-        last layer (2-D), for the output ``y_hat`` of the last forward pass and targets ``y``."""
+    def _loss_and_gradients(self, y_hat, y, loss, with_value=True):
+        """The loss value (None unless ``with_value``) and the gradients ``dWs, dbs``, for the output
+        ``y_hat`` of the last forward pass and targets ``y`` (what :meth:`gradients` returns)."""
         f, f_grad = losses.get_loss(loss) if isinstance(loss, str) else loss
-        out = self.A[-1]  # y_hat as a 2-D batch
         if self.activations[-1] == "softmax" and loss == "cross_entropy":
             # softmax followed by cross-entropy: dL/dZ is exactly (y_hat - y)/n, with no division
             # by a probability that may have been clipped
+            out = self.A[-1]  # y_hat as a 2-D batch
             targets = y if y.shape == y_hat.shape else losses.one_hot(y, y_hat.shape[-1])
             delta = (out - targets.reshape(out.shape).astype(self.dtype, copy=False)) / len(out)
-            return (f(y_hat, y) if with_value else None), delta
+            return (f(y_hat, y) if with_value else None), *self._backprop(delta)
         if loss == "softmax_cross_entropy" and with_value:
             # one softmax and one encoding of the targets give both the value and the gradient
             value, dA = losses.softmax_cross_entropy_and_grad(y_hat, y)
         else:
             value, dA = (f(y_hat, y) if with_value else None), f_grad(y_hat, y)
-        return value, self._delta(self.n_layers - 1, self._as_output_grad(dA))
-
-    def _as_output_grad(self, dA):
-        r""":math:`\partial L/\partial A^L` as a 2-D batch of the network's dtype, its shape checked."""
-        dA = np.asarray(dA, dtype=self.dtype)  # only read: no copy needed
-        dA = dA.reshape(1, -1) if self._single else dA
-        if dA.shape != self.A[-1].shape:
-            raise ValueError(f"dA_out must have the shape of the last output {self.A[-1].shape}; "
-                             f"got {dA.shape}")
-        return dA
+        return value, *self.backward(dA)
 
     # --- the training loop's path -------------------------------------------------------------
 
@@ -333,8 +328,8 @@ class MLP:
         dWs, dbs : lists of ndarray shaped like ``W`` and ``b``.
         """
         y_hat = self._layers(X)
-        _, delta = self._loss_and_delta(y_hat, Y, loss, with_value=False)
-        return self._backprop(delta)
+        _, dWs, dbs = self._loss_and_gradients(y_hat, Y, loss, with_value=False)
+        return dWs, dbs
 
     def _outputs(self, X):
         """The outputs for ``train``'s measurement after each epoch: :meth:`forward` without the cache.

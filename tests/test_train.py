@@ -218,6 +218,20 @@ def test_the_training_path_trains_exactly_like_gradients_and_forward(names, loss
     assert fast_history == plain_history
 
 
+def test_a_network_with_its_own_backward_is_trained_with_it():
+    """Does train's path through an MLP still call a subclass's backward (e.g. a student's), as gradients does?"""
+    calls = []
+
+    class CountingBackward(MLP):
+        def backward(self, dA_out):
+            calls.append(np.shape(dA_out))
+            return super().backward(dA_out)
+
+    train(CountingBackward([2, 3, 2], ["tanh", "linear"], seed=0), XOR_X, XOR_Y, epochs=2, batch_size=2,
+          seed=0, progress=False)
+    assert calls == [(2, 2)] * 4  # 2 epochs x 2 batches of 2 samples, 2 outputs
+
+
 def test_arrays_taken_from_the_model_keep_their_values():
     """Do a W saved before training and W's seen by the callback keep their values (no in-place surprise)?"""
     model = MLP([2, 4, 2], ["tanh", "linear"], seed=0)
