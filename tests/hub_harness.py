@@ -120,17 +120,25 @@ class Hub:
     # ------------------------------------------------------------------ users
     def start_server(self, name, timeout=300):
         """Create the hub user ``name`` (a system account already), start its server, wait until it answers."""
-        self.hub_api("POST", f"/users/{name}")
-        status, answer = self.hub_api("POST", f"/users/{name}/server")
-        if status not in (201, 202, 400):  # 400: already running
-            raise RuntimeError(f"the hub did not start {name}'s server: {status} {answer}")
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            status, user = self.hub_api("GET", f"/users/{name}")
-            if status == 200 and user.get("servers", {}).get("", {}).get("ready"):
-                return
-            time.sleep(1)
-        raise RuntimeError(f"{name}'s server was not ready in {timeout} s:\n{self.log_tail()}")
+        self.start_servers([name], timeout)
+
+    def start_servers(self, names, timeout=300):
+        """Start the servers of several users at once (as a class logging in does); wait until all answer."""
+        for name in names:
+            self.hub_api("POST", f"/users/{name}")
+            status, answer = self.hub_api("POST", f"/users/{name}/server")
+            if status not in (201, 202, 400):  # 400: already running
+                raise RuntimeError(f"the hub did not start {name}'s server: {status} {answer}")
+        waiting, deadline = set(names), time.monotonic() + timeout
+        while waiting and time.monotonic() < deadline:
+            for name in sorted(waiting):
+                status, user = self.hub_api("GET", f"/users/{name}")
+                if status == 200 and user.get("servers", {}).get("", {}).get("ready"):
+                    waiting.discard(name)
+            if waiting:
+                time.sleep(0.25)
+        if waiting:
+            raise RuntimeError(f"the servers of {sorted(waiting)} were not ready in {timeout} s:\n{self.log_tail()}")
 
     def token(self, name):
         """An API token of the user ``name`` (the rights the user has, no more)."""

@@ -73,8 +73,7 @@ def released(hub):
 def class_done(hub, released):
     """The whole flow once; returns what each step answered."""
     done = {}
-    for name in (ALICE, BOB, GRACE):
-        hub.start_server(name)
+    hub.start_servers([ALICE, BOB, GRACE])
     for name, notebook in _answers(hub).items():
         status, listed = hub.as_student(name, "GET", "/assignments?course_id=nnfs")
         assert status == 200 and listed["success"], listed
@@ -90,7 +89,7 @@ def class_done(hub, released):
         status, submitted = hub.assignment_action(name, "submit", UNIT)
         assert status == 200 and submitted["success"], submitted
     for step in (["exchange", "collect", UNIT, "--exchange", str(hub.exchange)],
-                 ["grade", "--workers", "1", "--no-progress"],
+                 ["grade", "--no-progress"],
                  ["exchange", "feedback", UNIT, "--exchange", str(hub.exchange)],
                  ["export"]):
         run = hub_harness.course_command(hub, *step)
