@@ -52,3 +52,17 @@ def test_bench_course_prints_the_explorer_table_for_one_unit():
     assert "Explorer redraw per control change" in out
     rows = table_rows(out, "03_feedforward:")
     assert rows and all("ms" in row for row in rows)
+
+
+def test_bench_suite_times_a_quiet_and_a_busy_run():
+    """Does bench_suite.py run pytest quietly and beside a busy loop, and print both rows, their ratio
+    and the slowest files?"""
+    out = run("bench/bench_suite.py", "--runs", "quiet", "busy", "--busy-loops", "1", "--slowest", "2",
+              "--", "tests/test_datasets.py")
+    quiet, busy = table_rows(out, "quiet  "), table_rows(out, "busy   ")
+    assert len(quiet) == 1 and len(busy) == 1
+    assert quiet[0].split()[1] == "0" and busy[0].split()[1] == "1"
+    assert int(quiet[0].split()[4]) > 0 and quiet[0].split()[5] == "0"  # tests run, none failed
+    assert "passes under load" in busy[0]
+    assert "busy / quiet: suite" in out
+    assert "test_datasets" in out.split("Slowest test files")[1]
