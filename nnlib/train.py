@@ -114,8 +114,9 @@ def _loss_value(outputs, X, y, loss_fn):
     return loss_fn(y_hat, y), y_hat
 
 
-def _blas_threads(threads):
-    """A context in which numpy's BLAS uses ``threads`` threads (None: no change)."""
+def blas_threads(threads=BLAS_THREADS):
+    """A context in which numpy's BLAS uses ``threads`` threads (None: no change); default
+    :data:`BLAS_THREADS`, the policy :func:`train` follows."""
     return contextlib.nullcontext() if threads is None else threadpool_limits(threads, user_api="blas")
 
 
@@ -211,7 +212,7 @@ def train(model, X, y, loss="softmax_cross_entropy", optimizer=None, epochs=20, 
     # writes to stderr scores 0 in nbgrader)
     bar = tqdm(total=int(epochs), desc="training", unit="epoch") if progress else None
     in_place = _updates_in_place(model, optimizer)
-    with _blas_threads(BLAS_THREADS):
+    with blas_threads(BLAS_THREADS):
         for epoch in range(int(epochs)):
             if in_place:
                 # fresh copies for this epoch's steps to write into: arrays handed out before (a

@@ -123,6 +123,32 @@ def test_reset_stops_and_starts_from_new_weights(board):
     assert board.model.layer_sizes[1] == board.explorer.controls["hidden"].value
 
 
+def test_the_picture_is_computed_with_blas_on_the_training_policys_threads(board):
+    """Is every forward pass of a redraw (the class regions, the first accuracy) run with numpy's BLAS
+    on train.BLAS_THREADS threads, as training is, and the setting given back after?"""
+    from threadpoolctl import threadpool_info
+
+    from nnlib import train as train_module
+    from nnlib.network import MLP
+
+    def blas_threads():
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    seen = []
+
+    class Watched(MLP):
+        def forward(self, X):
+            seen.append(blas_threads())
+            return super().forward(X)
+
+    outside = blas_threads()
+    board.model = Watched([2, 8, 8, 2], ["tanh", "tanh", "linear"], seed=0)
+    board.explorer.redraw()
+    assert len(seen) == 2  # the regions' grid and the validation accuracy before any training
+    assert seen == [[train_module.BLAS_THREADS] * len(outside)] * 2
+    assert blas_threads() == outside
+
+
 def test_make_data_splits_each_data_set():
     """Does each data set split into training and validation parts with every sample once?"""
     for name, (loader, n_classes, fraction) in DATASETS.items():

@@ -25,7 +25,7 @@ import numpy as np
 from nnlib import activations, datasets, plotting
 from nnlib.network import MLP
 from nnlib.optim import Adam
-from nnlib.train import accuracy, train
+from nnlib.train import accuracy, blas_threads, train
 from nnlib.widgets.base import Explorer, dropdown, int_slider, log_slider
 
 __all__ = ["DATASETS", "TrainingDashboard", "training_dashboard", "make_data"]
@@ -273,9 +273,12 @@ class TrainingDashboard:
         else:
             loss_ax.set_xlim(0, 10)
             loss_ax.set_ylim(0, 1)
-        self._artists["image"].set_data(self._regions())
-        val_acc = self.history["val_accuracy"][-1] if self.epoch else accuracy(
-            self.model.forward(self.X_val), self.y_val)
+        # BLAS on one thread, as in train(): a second thread doubled the CPU time of the regions
+        # of a wider network and saved no wall time (bench/README.md)
+        with blas_threads():
+            self._artists["image"].set_data(self._regions())
+            val_acc = self.history["val_accuracy"][-1] if self.epoch else accuracy(
+                self.model.forward(self.X_val), self.y_val)
         loss_ax.set_title(f"Loss after {self.epoch} epochs")
         region_ax.set_title(f"{dataset}: validation accuracy {val_acc:.0%}")
         self._show_status()
