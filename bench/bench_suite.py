@@ -75,12 +75,15 @@ def read_report(path):
     """(counts, seconds per test file) from pytest's JUnit XML report."""
     root = ET.parse(path).getroot()
     suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
-    counts = defaultdict(int)
+    counts = defaultdict(int)  # and "failed tests": their names
     for suite in suites:
         for key in ("tests", "failures", "errors", "skipped"):
             counts[key] += int(suite.get(key, 0))
     per_file = defaultdict(float)
+    counts["failed tests"] = []
     for case in root.iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            counts["failed tests"].append(f"{case.get('classname')}::{case.get('name')}")
         module = case.get("classname", "").split(".")
         # classname is tests.test_file (or tests.test_file.TestClass): keep the file's part
         name = next((part for part in module if part.startswith("test_")), ".".join(module))
@@ -103,6 +106,9 @@ def print_table(runs, slowest):
             verdict = "passes under load"
         print(f"{name:6} {run['busy']:>10} {run['calibration']:>11.2f}s {run['load']:>5.1f} "
               f"{counts.get('tests', 0):>6} {failed:>6} {counts.get('skipped', 0):>7} {run['wall']:>8.1f}s  {verdict}")
+    for name, run in runs.items():
+        for test in run["counts"].get("failed tests", []):
+            print(f"  failed in the {name} run: {test}")
     if "quiet" in runs and "busy" in runs:
         quiet, busy = runs["quiet"], runs["busy"]
         print(f"busy / quiet: suite {busy['wall'] / quiet['wall']:.2f}x, "

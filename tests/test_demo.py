@@ -36,7 +36,7 @@ def test_examples_are_made_from_the_units_notebooks(tmp_path):
     codes = [c["source"] for c in perfect["cells"] if c["metadata"]["nbgrader"].get("solution")
              and c["cell_type"] == "code"]
     assert all("NotImplementedError" not in c and "BEGIN SOLUTION" not in c for c in codes)
-    assert "return float(np.dot(w, x) + b)" in codes[0]
+    assert "return float(np.dot(x, w) + b)" in codes[0]
     partial = json.loads(made["partial"])
     partial_codes = [c["source"] for c in partial["cells"] if c["metadata"]["nbgrader"].get("solution")
                      and c["cell_type"] == "code"]

@@ -38,7 +38,7 @@ def test_a_release_never_overwrites_a_students_answers(course_root):
     """After lab's copy and a saved answer, does a real release (rewriting course/) leave my-work/ alone and bring new units in?"""
     assert quickstart.student_work(course_root) == ["00_sample"]
     mine = course_root / quickstart.WORK_DIRNAME / "00_sample" / "00_sample.ipynb"
-    answer(mine, "def weighted_sum(w, x, b):\n    return my_own_answer")
+    answer(mine, "def weighted_sum(x, w, b):\n    return my_own_answer")
     saved = mine.read_bytes()
 
     release.release(["00_sample"], dest=course_root / "course", solutions=course_root / "solutions")
@@ -90,7 +90,7 @@ def test_the_bundle_keeps_work_in_my_work_across_an_update(course_root, tmp_path
     assert start.copy_new_units() == ["00_sample"]
     assert start.first_notebook() == "my-work/00_sample/00_sample.ipynb"
     mine = folder / "my-work" / "00_sample" / "00_sample.ipynb"
-    answer(mine, "def weighted_sum(w, x, b):\n    return my_own_answer")
+    answer(mine, "def weighted_sum(x, w, b):\n    return my_own_answer")
     saved = mine.read_bytes()
 
     (course_root / "course" / "01_later").mkdir()  # the instructor releases another unit
