@@ -190,6 +190,9 @@ def test_surface_explorer_updates_the_surface_and_its_scale():
     low, high = side.get_zlim()
     assert low <= 0.0 and 10.5 <= high < 12.0  # the z axis follows the new output
     assert explorer.to_png() != neuron.surface_explorer().to_png()
+    # later terms carry their sign as the operator: never "+ -1.00"
+    explorer.update(w2=-1.0, b=-0.5)
+    assert "relu(2.00·x₁ − 1.00·x₂ − 0.50)" in explorer.figure.axes[0].get_title()
 
 
 def test_the_zero_line_leaves_and_comes_back_with_the_weights():

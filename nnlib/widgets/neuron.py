@@ -40,6 +40,11 @@ def _activation(name):
     return activations.get_activation(name)
 
 
+def _signed(value):
+    """``+ 1.50`` or ``− 1.50``: a term after the first, its sign written as an operator."""
+    return f"{'+' if value >= 0 else '−'} {abs(value):.2f}"
+
+
 def one_input_output(x, w, b, activation="sigmoid"):
     r"""Output of a neuron with one input: :math:`a = f(w x + b)`.
 
@@ -111,7 +116,7 @@ def draw_one_input(ax, w=1.0, b=0.0, activation="sigmoid", show_slope=False, x_r
         ax.plot(x, f(x), color=_REFERENCE, lw=1.4, ls=":", gid="reference",
                 label=f"{activation}(x)   (w = 1, b = 0)")
     ax.plot(x, f(z), color=_CURVE, lw=2.4, gid="neuron",
-            label=f"{activation}({w:.2f}·x {'+' if b >= 0 else '−'} {abs(b):.2f})")
+            label=f"{activation}({w:.2f}·x {_signed(b)})")
     if show_slope:
         ax.plot(x, w * f_grad(z), color=_SLOPE, lw=1.6, ls="--", gid="slope", label="slope da/dx")
     if abs(w) > 1e-12:
@@ -297,7 +302,7 @@ class _TwoInputPicture:
         top.set_ylim(-extent, extent)
         # A title given its height (the top of the Axes, where it would go) is not placed anew,
         # by measuring the tick labels, at every drawing.
-        top.set_title(f"a = {activation}({w1:.2f}·x₁ + {w2:.2f}·x₂ + {b:.2f})", fontsize=10, y=1.0)
+        top.set_title(f"a = {activation}({w1:.2f}·x₁ {_signed(w2)}·x₂ {_signed(b)})", fontsize=10, y=1.0)
 
     def _show_zero_line(self, x1_line, x2_line):
         if self.zero_line is None:
