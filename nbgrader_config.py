@@ -50,10 +50,20 @@ c.Validator.width = 320
 
 # The formgrader takes MathJax from this Jupyter server (the jupyter-server-mathjax package), not from
 # the internet, so formulas in written answers render offline: autograder/templates/formgrade/ holds
-# the MathJax macro that replaces nbconvert's; nbgrader's own formgrader templates stay first.
+# the MathJax macro that replaces nbconvert's; nbgrader's own formgrader templates stay first. The
+# templates are read from the installed course package, so a copy of this file at another course
+# root (a demo's, a term's) needs no copy of them.
 import nbgrader  # noqa: E402
 
+try:
+    # Found beside nnlib, which the course installs together with the autograder package: a course
+    # root's own autograder/ folder (its gradebook and submissions) would shadow `import autograder`.
+    import nnlib  # noqa: E402
+
+    TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(nnlib.__file__)), "autograder", "templates")
+except ImportError:  # read outside the course's environment
+    TEMPLATES = os.path.join(ROOT, "autograder", "templates")
 c.HTMLExporter.extra_template_basedirs = [
     os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
-    os.path.join(ROOT, "autograder", "templates"),
+    TEMPLATES,
 ]

@@ -18,7 +18,6 @@ from autograder import collect, examples, export, feedback, report
 from autograder.release import ROOT
 
 MARKER = ".nnfs-demo"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def formgrader_command(course_root):
@@ -26,13 +25,6 @@ def formgrader_command(course_root):
     from autograder.console import shown
     quickstart = "quickstart.py" if Path.cwd().resolve() == Path(ROOT).resolve() else Path(ROOT) / "quickstart.py"
     return f"python3 {quickstart} formgrader {shown(course_root)}"
-
-
-def copy_formgrader_templates(course_root):
-    """Give a course root the formgrader's templates (MathJax served locally; see nbgrader_config.py)."""
-    target = Path(course_root) / "autograder" / "templates" / "formgrade"
-    shutil.copytree(TEMPLATES / "formgrade", target, dirs_exist_ok=True)
-    return target
 
 
 class DemoError(RuntimeError):
@@ -78,7 +70,6 @@ def run_demo(work=None, units=None, workers=None, progress=True, unsafe=False, s
 
     say(f"Demo course root: {work}")
     chosen = examples.make_course(work, selected=units, source_root=source_root)
-    copy_formgrader_templates(work)
     say(f"Units: {', '.join(chosen)}")
     inbox = work / "inbox"
     examples.write_examples(work, inbox, chosen)

@@ -74,7 +74,6 @@ def test_demo_runs_the_whole_pipeline_in_its_own_folder(tmp_path):
         assert what in out
     assert str(work / "autograder" / "report" / "index.html") in out
     assert f"quickstart.py formgrader {work}" in out  # hand grading on the demo's own course root
-    assert (work / "autograder" / "templates" / "formgrade" / "mathjax.html.j2").is_file()
     assert "4 submission(s) checked: 3 graded, 1 invalid." in out
     records = {r.student: r for r in results.read_all(work)}
     assert set(records) == set(examples.KINDS)

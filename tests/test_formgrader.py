@@ -30,7 +30,8 @@ def graded_course(tmp_path_factory):
     """A course root (as the demo makes it) where nbgrader has autograded one student's notebook."""
     root = tmp_path_factory.mktemp("formgrader") / "course"
     examples.make_course(root, selected=["00_sample"])
-    demo.copy_formgrader_templates(root)
+    # the MathJax template comes from the installed course package, not from the course root
+    assert not (root / "autograder" / "templates").exists()
     source = root / "solutions" / "00_sample" / "00_sample.ipynb"
     released = root / "course" / "00_sample" / "00_sample.ipynb"
     notebook = json.loads(examples.make_examples(source, released)["perfect"])
