@@ -187,10 +187,18 @@ def cross_entropy_grad(y_hat, y):
 
 # --- softmax followed by cross-entropy --------------------------------------------------------
 
+def _exponentials(logits):
+    r"""The pieces of softmax and log-softmax along the last axis: :math:`z - m`, :math:`e^{z - m}` and
+    the row sums of :math:`e^{z - m}`, with :math:`m = \max_j z_j` (every exponent <= 0)."""
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exps = np.exp(shifted)
+    return shifted, exps, exps.sum(axis=-1, keepdims=True)
+
+
 def _log_softmax(logits):
     """log(softmax(z)) along the last axis by log-sum-exp: z - max - log(sum(exp(z - max)))."""
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    shifted, _, sums = _exponentials(logits)
+    return shifted - np.log(sums)
 
 
 def softmax_cross_entropy(logits, y):
@@ -234,11 +242,9 @@ def softmax_cross_entropy_and_grad(logits, y):
     grad : ndarray of the shape of ``logits``
     """
     z, t = _targets_like(logits, y, "softmax_cross_entropy")
-    shifted = z - z.max(axis=-1, keepdims=True)
-    exps = np.exp(shifted)
-    sums = exps.sum(axis=-1, keepdims=True)
+    shifted, exps, sums = _exponentials(z)
     n = _n_samples(z)
-    log_probs = shifted - np.log(sums)  # log-sum-exp, as in _log_softmax
+    log_probs = shifted - np.log(sums)  # as _log_softmax
     probs = exps / sums  # softmax(z), computed as nnlib.activations.softmax computes it
     return float(-(t * log_probs).sum() / n), (probs - t) / n
 

@@ -188,10 +188,7 @@ class MLP:
         """
         self._single = single
         self.Z, self.A = [], [A]
-        for W, b, name in zip(self.W, self.b, self.activations):
-            Z = A @ W.T
-            Z += b  # into the new product: one array fewer than A @ W.T + b, the same numbers
-            A = Z if name == "linear" else act.get_activation(name)[0](Z)  # the identity: no copy
+        for Z, A in self._each_layer(A):
             self.Z.append(Z)
             self.A.append(A)
         return A
@@ -340,11 +337,19 @@ class MLP:
         the ReLU itself. Returns a new array of shape (n, N_L).
         """
         A = X
+        for _, A in self._each_layer(X, keep_z=False):
+            pass
+        return A
+
+    def _each_layer(self, A, keep_z=True):
+        """Yield ``(Z, A)`` of every layer in turn for the 2-D batch ``A``: :math:`Z = A W^T + b`, then
+        :math:`A = f(Z)`. With ``keep_z=False`` a ReLU layer writes max(Z, 0) into Z itself, so the Z
+        it yields is its A: for outputs only, where no backward pass reads Z."""
         for W, b, name in zip(self.W, self.b, self.activations):
             Z = A @ W.T
-            Z += b
-            if name == "relu":
+            Z += b  # into the new product: one array fewer than A @ W.T + b, the same numbers
+            if name == "relu" and not keep_z:
                 A = np.maximum(Z, 0.0, out=Z)  # act.relu's formula, written into Z
             else:
-                A = Z if name == "linear" else act.get_activation(name)[0](Z)
-        return A
+                A = Z if name == "linear" else act.get_activation(name)[0](Z)  # the identity: no copy
+            yield Z, A

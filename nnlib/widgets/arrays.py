@@ -109,12 +109,8 @@ def draw_array(ax, values, title="", own_shape=None, highlight=(), color=_OWN, n
     own_rows, own_cols = _as_grid(own_shape if own_shape is not None else values.shape)
     highlight = set(highlight)
     cells = _cells(ax, rows * cols)
-    for k, (patch, text) in enumerate(cells):
-        if k >= rows * cols:
-            patch.set_visible(False)
-            text.set_visible(False)
-            text.set_text("")  # a hidden cell holds no number
-            continue
+    _hide_cells(ax, keep=rows * cols)  # left over from a bigger array
+    for k, (patch, text) in enumerate(cells[:rows * cols]):
         i, j = divmod(k, cols)
         own = i < own_rows and j < own_cols
         fill = _HIGHLIGHT if (i, j) in highlight else (color if own else _COPY)
@@ -151,11 +147,12 @@ def _cells(ax, count):
     return cells
 
 
-def _hide_cells(ax):
-    for patch, text in getattr(ax, "_array_cells", ()):
+def _hide_cells(ax, keep=0):
+    """Hide the cells kept on ``ax`` from index ``keep`` on (all of them by default)."""
+    for patch, text in getattr(ax, "_array_cells", [])[keep:]:
         patch.set_visible(False)
         text.set_visible(False)
-        text.set_text("")
+        text.set_text("")  # a hidden cell holds no number
 
 
 def draw_broadcast(axes, shape_a=(4, 1), shape_b=(3,)):
