@@ -76,8 +76,7 @@ def main(argv=None):
             return run
 
         timed("release", lambda: course("exchange", "release", UNIT, *exchange))
-        with ThreadPoolExecutor(max_workers=len(students)) as pool:
-            timed("servers", lambda: list(pool.map(hub.start_server, students)))
+        timed("servers", lambda: hub.start_servers(students))
         memory = [rss_mib(name) for name in students]
         for name in students:
             hub.token(name)

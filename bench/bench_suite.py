@@ -60,7 +60,7 @@ def run_suite(pytest_args, busy):
                                    f"--junitxml={report}", *pytest_args], cwd=ROOT, env=env,
                                   capture_output=True, text=True)
             wall = time.perf_counter() - started
-            counts, per_file = read_report(report) if report.is_file() else ({}, {})
+            counts, per_file, failed = read_report(report) if report.is_file() else ({}, {}, [])
     finally:
         for process in loops:
             process.kill()
@@ -68,36 +68,33 @@ def run_suite(pytest_args, busy):
     if done.returncode not in (0, 1):  # 1: some tests failed, which the table shows
         sys.stdout.write(done.stdout[-3000:] + done.stderr[-3000:])
     return {"busy": busy, "calibration": calibration, "load": load, "wall": wall, "counts": counts,
-            "per_file": per_file, "returncode": done.returncode}
+            "per_file": per_file, "failed": failed, "returncode": done.returncode}
 
 
 def read_report(path):
-    """(counts, seconds per test file) from pytest's JUnit XML report."""
+    """(counts, seconds per test file, names of the failed tests) from pytest's JUnit XML report."""
     root = ET.parse(path).getroot()
     suites = [root] if root.tag == "testsuite" else list(root.iter("testsuite"))
-    counts = defaultdict(int)  # and "failed tests": their names
+    counts = defaultdict(int)
     for suite in suites:
         for key in ("tests", "failures", "errors", "skipped"):
             counts[key] += int(suite.get(key, 0))
-    per_file = defaultdict(float)
-    counts["failed tests"] = []
+    per_file, failed = defaultdict(float), []
     for case in root.iter("testcase"):
         if case.find("failure") is not None or case.find("error") is not None:
-            counts["failed tests"].append(f"{case.get('classname')}::{case.get('name')}")
+            failed.append(f"{case.get('classname')}::{case.get('name')}")
         module = case.get("classname", "").split(".")
         # classname is tests.test_file (or tests.test_file.TestClass): keep the file's part
         name = next((part for part in module if part.startswith("test_")), ".".join(module))
         per_file[name] += float(case.get("time", 0.0))
-    return dict(counts), dict(per_file)
+    return dict(counts), dict(per_file), failed
 
 
 def print_table(runs, slowest):
     print(f"\n{'run':6} {'busy loops':>10} {'calibration':>12} {'load':>5} {'tests':>6} {'failed':>6} "
           f"{'skipped':>7} {'wall':>9}  target < {SUITE_TARGET_S // 60} min (quiet)")
     for name, run in runs.items():
-        counts = run["counts"]
-        failed = counts.get("failures", 0) + counts.get("errors", 0)
-        verdict = ""
+        counts, failed = run["counts"], len(run["failed"])
         if name == "quiet":
             verdict = "ok" if run["wall"] < SUITE_TARGET_S else "OVER"
         elif failed or run["returncode"] not in (0, 5):
@@ -107,7 +104,7 @@ def print_table(runs, slowest):
         print(f"{name:6} {run['busy']:>10} {run['calibration']:>11.2f}s {run['load']:>5.1f} "
               f"{counts.get('tests', 0):>6} {failed:>6} {counts.get('skipped', 0):>7} {run['wall']:>8.1f}s  {verdict}")
     for name, run in runs.items():
-        for test in run["counts"].get("failed tests", []):
+        for test in run["failed"]:
             print(f"  failed in the {name} run: {test}")
     if "quiet" in runs and "busy" in runs:
         quiet, busy = runs["quiet"], runs["busy"]
@@ -135,8 +132,7 @@ def main(argv=None):
               flush=True)
         runs[name] = run_suite(args.pytest_args, busy)
     print_table(runs, args.slowest)
-    failed = any(r["counts"].get("failures", 0) + r["counts"].get("errors", 0) for r in runs.values())
-    return 1 if failed else 0
+    return 1 if any(run["failed"] for run in runs.values()) else 0
 
 
 if __name__ == "__main__":
